@@ -1,0 +1,19 @@
+"""Run every benchmark and print each figure with its in-run baseline ratio."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import server, tokens_compute  # noqa: E402
+
+
+def main() -> None:
+    for name, bench in (("tokens page compute", tokens_compute.run), ("server", server.run)):
+        print(f"== {name}")
+        for label, value in bench().items():
+            print(f"  {label:<62} {value:10.3f}")
+
+
+if __name__ == "__main__":
+    main()

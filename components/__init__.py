@@ -1,0 +1,1 @@
+"""Streamlit renderers: charts, token chips, embeds. No model loading, no training."""

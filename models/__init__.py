@@ -1,0 +1,1 @@
+"""Computation: tokenizers, models, training jobs. Never imports streamlit."""
