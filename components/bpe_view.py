@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.token_chips import _STYLE as CHIP_STYLE
-from components.token_chips import _VISIBLE_WHITESPACE, PALETTE, chip_html, readable_segments
+from components.token_chips import CHIP_STYLE
+from components.token_chips import VISIBLE_WHITESPACE, PALETTE, chip_html, readable_segments
 from models.bpe import longest_merge_count
 
 _STYLE = """<style>
@@ -21,7 +21,7 @@ _STYLE = """<style>
 .bpe-note{color:#666;font-size:.8rem}
 </style>"""
 # One line per cell: whitespace as its visible mark, without the line break after ↵.
-_TABLE_WHITESPACE = str.maketrans({c: mark.rstrip("\n") for c, mark in _VISIBLE_WHITESPACE.items()})
+_TABLE_WHITESPACE = str.maketrans({c: mark.rstrip("\n") for c, mark in VISIBLE_WHITESPACE.items()})
 
 
 def _state(trace, step: int):

@@ -26,7 +26,7 @@ def gauge_figure(usage: WindowUsage) -> go.Figure:
     figure.add_vline(x=usage.context_window, line_dash="dot", line_color="#333",
                      annotation_text=f"window {usage.context_window:,}", annotation_position="top")
     figure.update_layout(barmode="stack", height=150, margin=dict(l=10, r=10, t=30, b=10),
-                         legend=dict(orientation="h", y=-0.35), xaxis=dict(tickformat=","),
+                         legend=dict(orientation="h", y=-0.35, traceorder="normal"), xaxis=dict(tickformat=","),
                          plot_bgcolor="rgba(0,0,0,0)")
     return figure
 

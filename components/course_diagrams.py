@@ -16,7 +16,7 @@ from html import escape
 import streamlit as st
 
 INK = "#1d1d1f"  # text on a coloured box, readable in both themes
-ACCENT, EMPTY = "#6C4AB6", "#E9E6F2"
+ACCENT, EMPTY = "#6C4AB6", "currentColor"  # an empty mask cell is a faint tint of the text
 STAGE_COLOURS = {"recurrent": "#c8e6d0", "sequence to sequence": "#f6dcb0", "attention only": "#d8c8f0"}
 INPUT, HIDDEN, OUTPUT = "#f3c6cf", "#c8e6d0", "#c4ddf2"
 SUBSCRIPTS = "₁₂₃₄₅₆₇₈₉"
@@ -127,9 +127,13 @@ def mappings_svg(mappings: tuple) -> str:
 
 def _mask(x: float, y: float, n: int, causal: bool, size: float) -> list[str]:
     """An n x n attention mask: row = the token that looks, filled = a token it may attend to."""
-    return [f'<rect x="{x + c * size:.1f}" y="{y + r * size:.1f}" width="{size - 2:.1f}" '
-            f'height="{size - 2:.1f}" rx="2" fill="{EMPTY if causal and c > r else ACCENT}"/>'
-            for r in range(n) for c in range(n)]
+    cells = []
+    for r in range(n):
+        for c in range(n):
+            fill, opacity = (EMPTY, 0.14) if causal and c > r else (ACCENT, 1)
+            cells.append(f'<rect x="{x + c * size:.1f}" y="{y + r * size:.1f}" width="{size - 2:.1f}" '
+                         f'height="{size - 2:.1f}" rx="2" fill="{fill}" fill-opacity="{opacity}"/>')
+    return cells
 
 
 @lru_cache(maxsize=4)

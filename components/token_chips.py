@@ -13,14 +13,14 @@ from collections.abc import Iterable
 import streamlit as st
 
 PALETTE = ("#d8c8f0", "#c8e6d0", "#f6dcb0", "#c4ddf2", "#f3c6cf", "#e2e6b8")
-_STYLE = """<style>
+CHIP_STYLE = """<style>
 .chips{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.95rem;line-height:1.9;
 white-space:pre-wrap;word-break:break-word}
 .chip{border-radius:4px;padding:1px 1px;margin-right:1px;color:#1d1d1f}
 .chip .raw{color:#8a1c1c;font-size:.8em}
 .chip .ws{color:#8a8a8a}
 </style>"""
-_VISIBLE_WHITESPACE = {" ": "·", "\n": "↵\n", "\t": "→", "\r": "␍"}
+VISIBLE_WHITESPACE = {" ": "·", "\n": "↵\n", "\t": "→", "\r": "␍"}
 
 
 def readable_segments(data: bytes) -> list[tuple[str, bool]]:
@@ -43,7 +43,7 @@ def _text_html(text: str, show_whitespace: bool) -> str:
     if not show_whitespace:
         return html.escape(text)
     return "".join(
-        f'<span class="ws">{html.escape(_VISIBLE_WHITESPACE[c])}</span>' if c in _VISIBLE_WHITESPACE
+        f'<span class="ws">{html.escape(VISIBLE_WHITESPACE[c])}</span>' if c in VISIBLE_WHITESPACE
         else html.escape(c)
         for c in text
     )
@@ -72,7 +72,7 @@ def chips_html(pieces: Iterable, *, show_ids: bool = False, show_whitespace: boo
                        show_id=show_ids, show_whitespace=show_whitespace)
              for k, p in enumerate(pieces)]
     separator = " " if show_ids else ""
-    return f'{_STYLE}<div class="chips">{separator.join(chips)}</div>'
+    return f'{CHIP_STYLE}<div class="chips">{separator.join(chips)}</div>'
 
 
 def token_chips(pieces, *, show_ids: bool = False, show_whitespace: bool = False) -> None:

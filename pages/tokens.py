@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.bpe_panel import bpe_panel
 from components.context_gauge import context_gauge
 from components.routing import ensure_router
 from components.token_chips import token_chips
@@ -174,6 +175,9 @@ def tokens_page() -> None:
     st.subheader("Context window")
     window_section(key, text, len(tokens.ids))
     compare_section(text)
+    # BPE is tiktoken's algorithm: walk the chosen encoding's merges, or cl100k_base's.
+    encoding = getattr(shared_tokenizer(key), "encoding", None) or shared_tokenizer(BUNDLED_ENCODING).encoding
+    bpe_panel(encoding, sample_text=text)
     STATE.sync()
 
 
