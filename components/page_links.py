@@ -1,7 +1,7 @@
 """Links to the playground pages, for those that are built.
 
-A page appears once its file exists and app.py registers it; until then the
-home page names it as coming soon. Paths are absolute so a link resolves the
+A page appears once its file exists and app.py registers it; until then it is
+not mentioned (no "coming soon" stubs). Paths are absolute so a link resolves the
 same whichever script Streamlit runs as the main one.
 """
 
@@ -77,6 +77,3 @@ def playground_cards(columns: int = 3) -> None:
             shown += 1
         else:
             card.empty()
-    planned = [p.label for p in PLAYGROUNDS if not is_built(p)]
-    if planned:
-        st.caption("Coming soon: " + " · ".join(planned))

@@ -43,9 +43,8 @@ def generative_families() -> None:
         with column.container(border=True):
             st.subheader(f"{family.icon} {family.name}")
             st.write(family.summary)
-            linked = [page_link(p) for p in playgrounds_for(family.pages)]
-            if not any(linked):
-                st.caption("Its playground is coming soon.")
+            for page in playgrounds_for(family.pages):
+                page_link(page)
 
 
 def course_path() -> None:
