@@ -1,6 +1,6 @@
 """Links to the playground pages, for those that are built.
 
-A page appears once its file exists and app.py registers it; until then it is
+A page appears (in app.py's router and here) once its file exists; until then it is
 not mentioned (no "coming soon" stubs). Paths are absolute so a link resolves the
 same whichever script Streamlit runs as the main one.
 """
@@ -23,15 +23,20 @@ class Playground:
     icon: str
     blurb: str
 
+    @property
+    def url_path(self) -> str:
+        return Path(self.path).stem
 
-# In course order; the tokens label matches its st.Page title in app.py.
+
+# In course order. app.py builds its st.Page list from this table: one place for
+# each page's title, icon and url path (the file name: /tokens, /recurrent, ...).
 PLAYGROUNDS: tuple[Playground, ...] = (
     Playground("pages/recurrent.py", "RNN, LSTM & GRU", "🔁",
                "Feed a sequence through a recurrent cell and watch its state and gates."),
-    Playground("pages/seq2seq.py", "Encoder-decoder", "🔀",
-               "Squeeze a sentence into one context vector, then decode it."),
-    Playground("pages/attention.py", "Attention", "🎯",
-               "See where each output word looks: the alignment heatmap."),
+    Playground("pages/seq2seq.py", "Encoder-decoder & attention", "🔀",
+               "One context vector for a whole sentence, then attention's alignment heatmap."),
+    Playground("pages/attention.py", "Transformer attention", "🎯",
+               "Every head of every layer: who attends to whom, in encoders and decoders."),
     Playground("pages/tokens.py", "Tokens & context window", "🔤",
                "See text as a model sees it, and how much fits in its window."),
     Playground("pages/prompts.py", "Prompts", "💬",

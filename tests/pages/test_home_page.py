@@ -50,18 +50,18 @@ def test_links_every_built_page():
     assert len(labels) >= 1
 
 
-def test_unbuilt_and_unregistered_pages_get_no_link(tmp_path, monkeypatch):
-    stray = tmp_path / "stray.py"  # exists, but the router does not know it
+def test_built_pages_are_routed_and_linked_unbuilt_ones_are_not(tmp_path, monkeypatch):
+    stray = tmp_path / "stray.py"  # a new page file: app.py routes it from the same table
     stray.write_text("import streamlit as st\n")
     tokens = next(p for p in page_links.PLAYGROUNDS if p.path == "pages/tokens.py")
     monkeypatch.setattr(page_links, "PLAYGROUNDS", (
         tokens,
-        page_links.Playground(str(stray), "Stray page", "🧪", "Not in app.py."),
+        page_links.Playground(str(stray), "Stray page", "🧪", "A new page."),
         page_links.Playground("pages/not_built_yet.py", "Future page", "🚧", "No file yet."),
     ))
     at = run_home()
     labels = [link.label for link in at.page_link]
-    assert "Stray page" not in labels and "Future page" not in labels
+    assert "Stray page" in labels and "Future page" not in labels
     assert tokens.label in labels
     assert not any("Future page" in c.value for c in at.caption)  # unbuilt pages are not mentioned
 
