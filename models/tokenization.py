@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.context_windows import MODEL_LIMITS
+from models.context_windows import MODEL_LIMITS, model_limits
 from models.encodings import ENCODING_NAMES, load_encoding
 from models.hub import model_file
 from models.registry import MODEL_SPECS, model_spec
@@ -112,7 +112,7 @@ def load_tokenizer(key: str):
     item = choice(key)
     if item.group == "Hugging Face":
         return load_hf_tokenizer(key)
-    encoding = key if item.group == "tiktoken encoding" else _model_encoding(key)
+    encoding = key if item.group == "tiktoken encoding" else model_limits(key).encoding
     return TiktokenTokenizer(load_encoding(encoding))
 
 
@@ -126,7 +126,3 @@ def load_hf_tokenizer(repo_id: str, cache_dir=None) -> HuggingFaceTokenizer:
     tokenizer.no_padding()
     tokenizer.encode_special_tokens = True
     return HuggingFaceTokenizer(tokenizer, spec.label)
-
-
-def _model_encoding(model: str) -> str:
-    return next(m.encoding for m in MODEL_LIMITS if m.model == model)

@@ -6,7 +6,6 @@ import time
 from collections import Counter
 
 import pytest
-import regex
 from pydoc_data.topics import topics
 from tiktoken import _educational as educational
 
