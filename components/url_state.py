@@ -52,8 +52,15 @@ def flag(raw: str) -> bool:
     return raw == "1"
 
 
+def listed(raw: str) -> list[str]:
+    """A comma-separated list (for multiselects)."""
+    return [item for item in raw.split(",") if item]
+
+
 def _dump(value: Any) -> str:
-    return ("1" if value else "0") if isinstance(value, bool) else str(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
 class PageState:
@@ -76,7 +83,8 @@ class PageState:
             value = param.parse(raw)
         except (TypeError, ValueError):
             return param.default
-        if param.choices is not None and value not in param.choices:
+        values = value if isinstance(value, list) else [value]
+        if param.choices is not None and any(v not in param.choices for v in values):
             return param.default
         return value
 

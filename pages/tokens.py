@@ -6,7 +6,7 @@ from components.bpe_panel import bpe_panel
 from components.context_gauge import context_gauge
 from components.routing import ensure_router
 from components.token_chips import token_chips
-from components.url_state import PageState, UrlParam, flag, int_between
+from components.url_state import PageState, UrlParam, flag, int_between, listed
 from models.context import context_window_usage, cut_to_window, text_counts
 from models.encodings import BUNDLED_ENCODING
 from models.offline import DownloadUnavailable
@@ -23,6 +23,7 @@ STATE = PageState("tokens", [
     UrlParam("keep", "start", choices=("start", "end")),
     UrlParam("ws", False, flag),
     UrlParam("ids", False, flag),
+    UrlParam("compare", ["cl100k_base", "o200k_base", PACKAGED_ENCODER], listed, choices=CHOICES),
 ])
 
 
@@ -112,8 +113,7 @@ def preview(removed: str, keep: str) -> str:
 
 def compare_section(text: str) -> None:
     st.subheader("Compare tokenizers")
-    keys = st.multiselect("Tokenizers", CHOICES, default=["cl100k_base", "o200k_base", PACKAGED_ENCODER],
-                          format_func=label_of, key="tokens.compare")
+    keys = st.multiselect("Tokenizers", CHOICES, format_func=label_of, key=STATE.key("compare"))
     rows = []
     for key in keys:
         try:

@@ -74,3 +74,13 @@ def test_a_shared_link_restores_the_page(page, app_url):
     open_page(page, app_url + "/tokens?model=gpt-4&text=hello+there&ids=1")
     expect(main_chips(page)).to_have_text(["15339", "1070"])
     expect(page.get_by_text("2 of 8,192 tokens used")).to_be_visible()  # gpt-4's window
+
+
+def test_nothing_is_lost_on_a_page_switch(page, app_url):
+    open_page(page, app_url + "/tokens?model=cl100k_base")
+    type_into_text_area(page, "kept across pages")
+    page.get_by_role("link", name="Home").first.click()
+    expect(page.get_by_role("heading", name="GenAI Playground").first).to_be_visible()
+    page.get_by_role("link", name="Tokens & context window").first.click()
+    expect(page.get_by_label("Text", exact=True)).to_have_value("kept across pages")
+    assert "text=kept" in page.url

@@ -134,3 +134,10 @@ def test_compare_shows_each_tokenizer():
     labels = at.dataframe[0].value["tokenizer"].tolist()
     assert labels == ["cl100k_base", "all-MiniLM-L6-v2 (bundled)"]
     assert any("o200k_base" in c.value and "one-time download" in c.value for c in at.caption)
+
+
+def test_compare_choice_lives_in_the_url():
+    at = run_page(compare="gpt-4,sentence-transformers/all-MiniLM-L6-v2", text="Hi there")
+    assert at.dataframe[0].value["tokenizer"].tolist() == ["gpt-4", "all-MiniLM-L6-v2 (bundled)"]
+    at.multiselect(key="tokens.compare").set_value(["cl100k_base"]).run()
+    assert at.query_params["compare"] == "cl100k_base"
