@@ -1,20 +1,13 @@
 """The tokens page through AppTest: typing, models, limits, uploads, URLs, hostile text."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from models.tokenization import load_tokenizer
-from tests.conftest import ROOT
-
-PAGE = str(ROOT / "pages" / "tokens.py")
+from tests.pages.runner import run_page as run_in_app_test
 
 
 def run_page(**query):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(query)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_in_app_test("tokens.py", **query)
 
 
 def tokens_shown(at) -> int:
