@@ -1,0 +1,101 @@
+"""RNN, LSTM and GRU: watch a trained cell's gates and states, step by step."""
+
+import streamlit as st
+
+from components.recurrent_panels import (compare_panel, gates_panel, learn_panel, mappings_panel,
+                                         step_panel, units_panel)
+from components.routing import ensure_router
+from components.url_state import PageState, UrlParam, int_between
+from models.gradient_flow import hidden_state_gradient_norms
+from models.recurrent_models import CELLS, load_shipped_model, run_with_trace
+from models.recurrent_tasks import MAX_STEPS, TASKS
+from models.sequence_mappings import one_to_many
+
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "plain RNN"}
+DEFAULT_TASK = "brackets"
+STATE = PageState("recurrent", [
+    UrlParam("task", DEFAULT_TASK, choices=tuple(TASKS)),
+    UrlParam("cell", "lstm", choices=CELLS),
+    UrlParam("text", TASKS[DEFAULT_TASK].examples[0]),
+    UrlParam("unit", 0, int_between(0, 4095)),
+    UrlParam("step", 0, int_between(0, MAX_STEPS)),
+])
+
+
+@st.cache_resource(show_spinner="Loading the trained model…")
+def shared_model(task: str, cell: str):
+    return load_shipped_model(task, cell)  # shared by every session, used read-only
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def traced(task: str, cell: str, text: str):
+    return run_with_trace(shared_model(task, cell), TASKS[task], text)
+
+
+@st.cache_data(max_entries=64, show_spinner="Following the gradient back through time…")
+def gradient_norms(text: str):
+    # Shown on the text models: a bracket counter that returns to depth 0 resets its own
+    # memory, so its gradients say little about how far back each cell can remember.
+    return {cell: hidden_state_gradient_norms(shared_model("text", cell), TASKS["text"], text) for cell in CELLS}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def generated(first: str, length: int):
+    return one_to_many(shared_model("text", "lstm"), TASKS["text"], first, length)
+
+
+def use_example() -> None:
+    STATE.set("text", st.session_state["recurrent.example"])
+    STATE.set("step", 0)
+
+
+def recurrent_page() -> None:
+    ensure_router()
+    STATE.restore()
+    st.title("🔁 RNN, LSTM & GRU")
+    learn_panel()
+    left, right = st.columns(2)
+    left.selectbox("Task", tuple(TASKS), key=STATE.key("task"), format_func=lambda k: TASKS[k].title)
+    right.segmented_control("Cell", CELLS, key=STATE.key("cell"), format_func=CELL_NAMES.get,
+                            required=True)
+    task_name, cell = STATE.value("task"), STATE.value("cell")
+    task = TASKS[task_name]
+    st.selectbox("Try an example", task.examples, index=None, key="recurrent.example",
+                 placeholder="Pick an example…", on_change=use_example)
+    text = st.text_area("Sequence", key=STATE.key("text"), height=80,
+                        help=f"Characters the model knows: {task.vocabulary[1:]!r}. Others are marked.")
+    try:
+        run = traced(task_name, cell, text)
+    except ValueError as problem:  # empty input: say what to do
+        st.info(str(problem))
+        STATE.sync()
+        return
+    if run.truncated:
+        st.warning(f"The input is longer than {MAX_STEPS} characters: only the first {MAX_STEPS} are run.")
+    if any(run.unknown):
+        st.warning(f"{sum(run.unknown)} character(s) are not in this model's vocabulary: they are "
+                   "read as the unknown symbol � and marked in red below.")
+    # Only the open tab runs (the others cost nothing), and the URL says which one is open.
+    gates, steps, units, compare, mappings = st.tabs(
+        ["Gates & states", "Step through", "Find units", "LSTM vs GRU vs RNN", "Four mappings"],
+        key="tab", bind="query-params")
+    if gates.open:
+        with gates:
+            gates_panel(run, CELL_NAMES[cell])
+    if steps.open:
+        with steps:
+            step_panel(run, task, STATE)
+    if units.open:
+        with units:
+            units_panel(run, task, STATE)
+    if compare.open:
+        with compare:
+            compare_panel({c: traced(task_name, c, text) for c in CELLS}, CELL_NAMES, gradient_norms,
+                          run.text if task_name == "text" else TASKS["text"].examples[0], task)
+    if mappings.open:
+        with mappings:
+            mappings_panel(traced, generated)
+    STATE.sync()
+
+
+recurrent_page()

@@ -1,0 +1,93 @@
+"""The recurrent page through AppTest: every model, bad input, URL state, find units."""
+
+import pytest
+
+from models.recurrent_tasks import MAX_STEPS, TASKS
+from tests.pages.runner import run_page as run_in_app_test
+
+LONG_BRACKETS = "((a)(b(c)))(()((()))(b))" * 6
+
+
+def run_page(**query):
+    return run_in_app_test("recurrent.py", **query)
+
+
+def plotly_charts(at):
+    return at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_every_model_draws_its_gates(task, cell):
+    at = run_page(task=task, cell=cell, text=TASKS[task].examples[0])
+    assert len(plotly_charts(at)) == {"lstm": 6, "gru": 4, "rnn": 1}[cell]  # a heatmap per gate and state
+    at = run_page(task=task, cell=cell, text=TASKS[task].examples[0], tab="Step through")
+    assert at.latex and len(plotly_charts(at)) == 1  # the step's equations and its prediction
+
+
+def test_only_the_open_tab_runs():
+    at = run_page(tab="LSTM vs GRU vs RNN")
+    assert len(plotly_charts(at)) == 4  # three hidden states and the gradient flow
+    assert [m.label for m in at.metric] == ["LSTM: right on this input", "GRU: right on this input",
+                                            "plain RNN: right on this input"]
+
+
+def test_empty_input_says_what_to_do():
+    at = run_page()
+    at.text_area(key="recurrent.text").set_value("").run()
+    assert not at.exception
+    assert at.info and "character" in at.info[0].value
+
+
+def test_unknown_characters_are_marked():
+    at = run_page(task="brackets", text="((é€))", tab="Step through")
+    assert any("not in this model's vocabulary" in w.value for w in at.warning)
+    assert "not in the vocabulary" in at.html[0].proto.body
+
+
+def test_long_input_is_capped_with_a_notice():
+    at = run_page(task="brackets", text="(" * (MAX_STEPS + 100), tab="Step through")
+    assert any(f"first {MAX_STEPS}" in w.value for w in at.warning)
+    assert at.slider(key="recurrent.step").max == MAX_STEPS - 1
+
+
+def test_url_restores_the_state():
+    at = run_page(task="text", cell="gru", text='say "hi" (now)', unit="3", step="4", tab="Step through")
+    assert at.selectbox(key="recurrent.task").value == "text"
+    assert at.text_area(key="recurrent.text").value == 'say "hi" (now)'
+    assert at.slider(key="recurrent.step").value == 4
+    assert at.number_input(key="recurrent.unit").value == 3
+    assert "h_t" in at.latex[-1].value
+
+
+def test_stepping_changes_the_equation():
+    at = run_page(task="brackets", cell="lstm", text="((()))", tab="Step through")
+    before = [l.value for l in at.latex]
+    at.slider(key="recurrent.step").set_value(3).run()
+    assert [l.value for l in at.latex] != before
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_find_units_finds_a_depth_counter(cell):
+    at = run_page(task="brackets", cell=cell, text=LONG_BRACKETS, tab="Find units")
+    table = at.dataframe[0].value
+    assert abs(table["correlation r"].iloc[0]) > 0.9
+
+
+def test_example_picker_fills_the_text():
+    at = run_page(task="brackets")
+    example = TASKS["brackets"].examples[-1]
+    at.selectbox(key="recurrent.example").set_value(example).run()
+    assert at.text_area(key="recurrent.text").value == example
+
+
+def test_aligned_many_to_many_has_one_output_per_input():
+    at = run_page(tab="Four mappings")
+    at.text_input(key="recurrent.map.many-many").set_value("(()())").run()
+    assert any("6 in, 6 out" in c.value for c in at.caption)
+
+
+def test_hostile_text_stays_text():
+    at = run_page(task="text", text="<img src=x onerror=alert(1)>", tab="Step through")
+    bodies = " ".join(h.proto.body for h in at.html)
+    assert "<img" not in bodies and "&lt;" in bodies
