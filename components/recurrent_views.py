@@ -32,7 +32,7 @@ def _time_axis(chars: list[str]) -> dict:
     # Step numbers keep repeated characters apart; the ticks show the characters.
     ticks = list(range(len(chars)))
     step = max(1, len(chars) // 80)  # at most ~80 labels, or they overlap
-    labels = [html.escape(visible_char(c)) for c in chars]  # plotly reads tags in tick text
+    labels = [html.escape(visible_char(c), quote=False) for c in chars]  # plotly reads tags in tick text
     return dict(tickmode="array", tickvals=ticks[::step], ticktext=labels[::step],
                 tickangle=0, showgrid=False)
 
@@ -47,7 +47,7 @@ def state_heatmap(name: str, values: np.ndarray, chars: list[str], *, height: in
     else:  # tanh-bounded states, or a cell state that can grow: centre on zero
         bound = max(1.0, float(np.abs(values).max())) if name == "c" else 1.0
         colour = dict(colorscale="RdBu", zmid=0.0, zmin=-bound, zmax=bound, reversescale=True)
-    shown = [html.escape(visible_char(c)) for c in chars]
+    shown = [html.escape(visible_char(c), quote=False) for c in chars]
     figure = go.Figure(go.Heatmap(
         z=values.T, x=list(range(steps)), y=list(range(units)), **colour,
         customdata=np.tile(np.array(shown, dtype=object), (units, 1)),
@@ -98,7 +98,7 @@ def gradient_flow_figure(norms: dict[str, np.ndarray], chars: list[str]) -> go.F
 @shared_figure
 def prediction_figure(labels: list[str], probabilities: np.ndarray, top: int = 8) -> go.Figure:
     order = np.argsort(probabilities)[::-1][:top]
-    names = [f"'{html.escape(visible_char(labels[k]))}'" for k in order]
+    names = [f"'{html.escape(visible_char(labels[k]), quote=False)}'" for k in order]
     figure = go.Figure(go.Bar(x=probabilities[order][::-1], y=names[::-1], orientation="h",
                               marker_color="#6C4AB6", hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
     figure.update_layout(height=40 + 24 * len(order), margin=dict(l=10, r=10, t=10, b=10),
