@@ -33,8 +33,8 @@ def _word_section(encoding, key_prefix: str) -> None:
     st.markdown("##### Watch the merges")
     st.caption("BPE starts from single bytes and keeps gluing together the neighbouring pair "
                "that the tokenizer learned earliest (the lowest rank), until no pair is a token.")
-    word = st.text_input("A word or short phrase", value=DEFAULT_WORD, max_chars=LIMITS.max_word_chars,
-                         key=f"{key_prefix}.word")
+    st.session_state.setdefault(f"{key_prefix}.word", DEFAULT_WORD)  # the page may have restored one
+    word = st.text_input("A word or short phrase", max_chars=LIMITS.max_word_chars, key=f"{key_prefix}.word")
     try:
         traces = word_merge_trace(encoding, word)
     except ValueError as error:
@@ -66,7 +66,8 @@ def _training_section(encoding, key_prefix: str, sample_text: str | None) -> Non
         st.caption(f"Your text is long; its first {LIMITS.max_training_chars:,} characters are used.")
     text = st.text_area("Training text", value=start_text[: LIMITS.max_training_chars],
                         max_chars=LIMITS.max_training_chars, key=f"{key_prefix}.text")
-    vocab_size = st.slider("Vocabulary size", BYTE_TOKENS, LIMITS.max_vocab_size, DEFAULT_VOCAB_SIZE,
+    st.session_state.setdefault(f"{key_prefix}.vocab_size", DEFAULT_VOCAB_SIZE)
+    vocab_size = st.slider("Vocabulary size", BYTE_TOKENS, LIMITS.max_vocab_size,
                            key=f"{key_prefix}.vocab_size",
                            help=f"{BYTE_TOKENS} byte tokens plus one token per merge.")
     trained_key = f"{key_prefix}.trained"

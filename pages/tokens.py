@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from components.bpe_panel import bpe_panel
+from components.bpe_panel import DEFAULT_VOCAB_SIZE, DEFAULT_WORD, bpe_panel
 from components.context_gauge import context_gauge
 from components.routing import ensure_router
 from components.token_chips import token_chips
 from components.url_state import PageState, UrlParam, flag, int_between, listed
+from models.bpe import BYTE_TOKENS
+from models.bpe import LIMITS as BPE_LIMITS
 from models.context import context_window_usage, cut_to_window, text_counts
 from models.encodings import BUNDLED_ENCODING
 from models.offline import DownloadUnavailable
@@ -24,6 +26,9 @@ STATE = PageState("tokens", [
     UrlParam("ws", False, flag),
     UrlParam("ids", False, flag),
     UrlParam("compare", ["cl100k_base", "o200k_base", PACKAGED_ENCODER], listed, choices=CHOICES),
+    # the BPE panel's keys are "tokens.bpe.*", so its word and vocabulary size ride along
+    UrlParam("bpe.word", DEFAULT_WORD),
+    UrlParam("bpe.vocab_size", DEFAULT_VOCAB_SIZE, int_between(BYTE_TOKENS, BPE_LIMITS.max_vocab_size)),
 ])
 
 

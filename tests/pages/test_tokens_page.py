@@ -134,3 +134,11 @@ def test_compare_choice_lives_in_the_url():
     assert at.dataframe[0].value["tokenizer"].tolist() == ["gpt-4", "all-MiniLM-L6-v2 (bundled)"]
     at.multiselect(key="tokens.compare").set_value(["cl100k_base"]).run()
     assert at.query_params["compare"] == "cl100k_base"
+
+
+def test_bpe_word_lives_in_the_url():
+    at = run_page(**{"bpe.word": "unbelievably", "bpe.vocab_size": "300"})
+    assert at.text_input(key="tokens.bpe.word").value == "unbelievably"
+    assert at.slider(key="tokens.bpe.vocab_size").value == 300
+    at.text_input(key="tokens.bpe.word").set_value("hello").run()
+    assert at.query_params["bpe.word"] == "hello"
