@@ -43,6 +43,7 @@ from models.recurrent_tasks import (EVALUATION_WINDOW, HELD_OUT_EVERY, HELD_OUT_
                                     Task, bracket_string, held_out_texts, inputs_and_targets,
                                     text_corpus)
 from models.sequence_features import FEATURES, bracket_depth
+from models.training_loop import train_steps
 from models.unit_finder import UnitMatch, rank_units, unit_correlations
 
 METRICS_PATH = WEIGHTS_DIR / "metrics.json"
@@ -109,19 +110,9 @@ def train(model: SequenceModel, task: Task, config: TrainConfig,
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.learning_rate,
                                   weight_decay=config.weight_decay)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, config.steps, eta_min=config.learning_rate / 10)
-    losses = []
-    for step, (inputs, targets) in zip(range(config.steps), training_batches(task, config)):
-        logits = model(inputs)  # (B, T, O)
-        loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=IGNORE)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
-        optimizer.step()
-        schedule.step()
-        losses.append(loss.item())
-        if on_step:
-            on_step(step, losses[-1])
-    return losses
+    step_losses = (F.cross_entropy(model(inputs).flatten(0, 1), targets.flatten(), ignore_index=IGNORE)
+                   for _, (inputs, targets) in zip(range(config.steps), training_batches(task, config)))
+    return train_steps(model, optimizer, schedule, step_losses, config.max_grad_norm, on_step)
 
 
 @torch.no_grad()
