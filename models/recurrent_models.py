@@ -8,18 +8,16 @@ config in the file's metadata.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
 from torch import nn
 
 from models.recurrent_cells import CellTrace, cell_trace
 from models.recurrent_tasks import TASKS, Task, capped, encode
+from models.weights_io import load_with_config, save_with_config
 
 WEIGHTS_DIR = Path(__file__).parent / "weights" / "recurrent"
 CELLS = ("lstm", "gru", "rnn")
@@ -68,17 +66,11 @@ class SequenceModel(nn.Module):
 
 
 def save_model(model: SequenceModel, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {name: tensor.detach().contiguous() for name, tensor in model.state_dict().items()}
-    save_file(state, str(path), metadata={"config": json.dumps(asdict(model.config))})
+    save_with_config(model, path)
 
 
 def load_model(path: Path) -> SequenceModel:
-    with safe_open(str(path), framework="pt") as weights:
-        config = RecurrentConfig(**json.loads(weights.metadata()["config"]))
-    model = SequenceModel(config)
-    model.load_state_dict(load_file(str(path)))
-    return model.eval()
+    return load_with_config(path, SequenceModel, RecurrentConfig)
 
 
 def weights_path(task: str, cell: str) -> Path:

@@ -18,19 +18,17 @@ the file's metadata.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
 from torch import nn
 from torch.nn import functional as F
 
 from models.seq2seq_tasks import (END, MAX_SOURCE_CHARS, MAX_TARGET_TOKENS, SOURCE_VOCABULARY, START,
                                   TARGET_INDEX, TARGET_VOCABULARY, encode_source)
+from models.weights_io import load_with_config, save_with_config
 
 WEIGHTS_DIR = Path(__file__).parent / "weights" / "seq2seq"
 KINDS = ("plain", "attention")
@@ -139,17 +137,11 @@ class Seq2Seq(nn.Module):
 
 
 def save_seq2seq(model: Seq2Seq, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {name: tensor.detach().contiguous() for name, tensor in model.state_dict().items()}
-    save_file(state, str(path), metadata={"config": json.dumps(asdict(model.config))})
+    save_with_config(model, path)
 
 
 def load_seq2seq(path: Path) -> Seq2Seq:
-    with safe_open(str(path), framework="pt") as weights:
-        config = Seq2SeqConfig(**json.loads(weights.metadata()["config"]))
-    model = Seq2Seq(config)
-    model.load_state_dict(load_file(str(path)))
-    return model.eval()
+    return load_with_config(path, Seq2Seq, Seq2SeqConfig)
 
 
 def weights_path(kind: str) -> Path:
