@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.course_diagrams import mappings_svg, show_diagram
+from components.playback import playback
 from components.recurrent_views import (gradient_flow_figure, mapping_html, prediction_figure,
                                         sequence_html, show_heatmap, unit_lines)
 from models.course_map import SEQUENCE_MAPPINGS
@@ -16,7 +17,6 @@ from models.sequence_mappings import many_to_many, many_to_one, one_to_one, pred
 from models.unit_finder import rank_units
 
 _CONFIG = {"displayModeBar": False}
-PLAY_KEY = "recurrent.playing"
 
 
 def learn_panel() -> None:
@@ -47,27 +47,12 @@ def gates_panel(run, cell_name: str) -> None:
         show_heatmap(name, trace.states[name], chars, key=f"recurrent.heat.{name}", height=height)
 
 
-def toggle_play() -> None:
-    st.session_state[PLAY_KEY] = not st.session_state.get(PLAY_KEY, False)
-
-
 def step_panel(run, task, state) -> None:
-    trace, steps, units = run.trace, run.trace.steps, run.trace.hidden.shape[1]
-    for name, top in (("step", steps - 1), ("unit", units - 1)):
-        if state.value(name) > top:
-            state.set(name, top)
-    playing = st.session_state.get(PLAY_KEY, False)
-    st.button("⏸ Pause" if playing else "▶ Play", on_click=toggle_play, key="recurrent.play")
+    trace, units = run.trace, run.trace.hidden.shape[1]
+    if state.value("unit") > units - 1:
+        state.set("unit", units - 1)
 
-    @st.fragment(run_every=0.7 if playing else None)
-    def stepper():
-        if st.session_state.get(PLAY_KEY, False):
-            if state.value("step") >= steps - 1:
-                st.session_state[PLAY_KEY] = False
-                st.rerun(scope="app")  # stop the timer: redraw with run_every off
-            state.set("step", state.value("step") + 1)
-        st.slider("Step", 0, max(steps - 1, 1), key=state.key("step"), disabled=steps < 2)
-        t = min(state.value("step"), steps - 1)
+    def draw(t: int) -> None:
         st.html(sequence_html(list(run.text), run.unknown, t))
         left, right = st.columns([1, 2])
         left.number_input("Unit", 0, units - 1, key=state.key("unit"),
@@ -80,7 +65,7 @@ def step_panel(run, task, state) -> None:
         for line in step_equations(trace, t, state.value("unit")):
             st.latex(line)
 
-    stepper()
+    playback(state, "step", trace.steps, draw)
 
 
 def units_panel(run, task, state) -> None:
