@@ -5,11 +5,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import recurrent, server, tokens_compute  # noqa: E402
+from benchmarks import recurrent, seq2seq, server, tokens_compute  # noqa: E402
 
 
 def main() -> None:
     for name, bench in (("tokens page compute", tokens_compute.run), ("recurrent cells and page", recurrent.run),
+                        ("encoder-decoder decoding", seq2seq.run),
                         ("server", server.run)):
         print(f"== {name}")
         for label, value in bench().items():

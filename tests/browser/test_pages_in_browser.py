@@ -41,8 +41,8 @@ def main_chips(page):
     return page.locator(".chips").first.locator(".chip")
 
 
-def type_into_text_area(page, text):
-    area = page.get_by_label("Text", exact=True)
+def type_into_text_area(page, text, label="Text"):
+    area = page.get_by_label(label, exact=True)
     area.fill(text)
     area.press("Control+Enter")
     page.wait_for_timeout(500)

@@ -3,18 +3,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_pages_in_browser import exceptions, maybe_screenshot, open_page
+from tests.browser.test_pages_in_browser import exceptions, maybe_screenshot, open_page, type_into_text_area
 
 pytestmark = pytest.mark.browser
 
 
 def test_typed_sequence_shows_heatmaps(page, app_url):
     open_page(page, app_url + "/recurrent?task=brackets&cell=lstm")
-    area = page.get_by_label("Sequence", exact=True)
-    area.fill("((a)(b(c)))")
-    area.press("Control+Enter")
-    page.wait_for_timeout(500)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    type_into_text_area(page, "((a)(b(c)))", label="Sequence")
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     assert page.locator(".js-plotly-plot").count() >= 6  # one heatmap per LSTM gate and state
     expect(page.get_by_text("cell state c").first).to_be_attached()

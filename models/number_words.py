@@ -1,0 +1,25 @@
+"""Read a number written in English words: the right answer the seq2seq page checks against."""
+
+from __future__ import annotations
+
+from models.seq2seq_tasks import ONES, TENS
+
+_SMALL = {word: value for value, word in enumerate(ONES)} | {word: 10 * k for k, word in enumerate(TENS) if word}
+_SCALES = {"thousand": 1_000, "million": 1_000_000}
+
+
+def words_to_number(text: str) -> int | None:
+    """The number `text` names, or None when it is not a number the task's grammar writes."""
+    total, group = 0, None
+    for word in text.lower().replace("-", " ").split():
+        if word in _SMALL:
+            group = (group or 0) + _SMALL[word]
+        elif word == "hundred" and group:
+            group *= 100
+        elif word in _SCALES and group:
+            total, group = total + group * _SCALES[word], None
+        else:
+            return None
+    if group is None and total == 0:
+        return None
+    return total + (group or 0)

@@ -1,0 +1,123 @@
+"""Encoder-decoder and attention: one context vector for everything, then attention."""
+
+import streamlit as st
+
+from components.playback import playback
+from components.recurrent_views import visible_char
+from components.routing import ensure_router
+from components.seq2seq_views import ARCHITECTURES, alignment_figure, bottleneck_figure, context_figure
+from components.url_state import PageState, UrlParam, int_between
+from models.number_words import words_to_number
+from models.seq2seq_metrics import bottleneck_curves
+from models.seq2seq_models import KINDS, load_shipped_seq2seq, translate
+from models.seq2seq_tasks import (ACCEPTS, EXAMPLES, MAX_SOURCE_CHARS, TRAIN_MAX_SOURCE_CHARS, END,
+                                  encode_source)
+
+NAMES = {"plain": "Plain encoder-decoder", "attention": "With attention"}
+STATE = PageState("seq2seq", [
+    UrlParam("text", EXAMPLES["long"][0]),
+    UrlParam("step", 0, int_between(0, 20)),
+])
+_CONFIG = {"displayModeBar": False}
+
+
+@st.cache_resource(show_spinner="Loading the trained models…")
+def shared_seq2seq(kind: str):
+    return load_shipped_seq2seq(kind)  # shared by every session, used read-only
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def translated(kind: str, text: str):
+    return translate(shared_seq2seq(kind), text)
+
+
+def use_example() -> None:
+    STATE.set("text", st.session_state["seq2seq.example"])
+    STATE.set("step", 0)
+
+
+def learn_panel() -> None:
+    with st.expander("Learn: the fixed-length problem, the context vector, attention"):
+        st.markdown(
+            "- An aligned recurrent network writes one output per input step, so the output is as long as "
+            "the input. Translation needs other lengths: *nine hundred five* has 17 characters, *905* has 3.\n"
+            "- The **encoder-decoder** (Sutskever et al., 2014, *Sequence to Sequence Learning with Neural "
+            "Networks*; Cho et al., 2014) reads the whole input into one **context vector**, then a decoder "
+            "writes an output of any length from it. Everything must fit in that one vector, and long "
+            "inputs don't.\n"
+            "- **Attention** (Bahdanau, Cho and Bengio, 2014, *Neural Machine Translation by Jointly Learning "
+            "to Align and Translate*; Luong et al., 2015) lets every decoding step look back at all encoder "
+            "states with learned weights that sum to 1. The weights, step by step, are the **alignment "
+            "heatmap**.\n"
+            "- Both models here are GRUs of the same size, trained by this project on the same numbers "
+            "(`python -m models.train_seq2seq`).")
+
+
+def answer(kind: str, text: str, truth: int | None) -> None:
+    digits = "".join(t for t in translated(kind, text).output_tokens if t != END)
+    verdict = "" if truth is None else (" ✅" if digits == str(truth) else f" ❌ (right: {truth})")
+    st.metric(NAMES[kind], digits or "(nothing)")
+    st.caption(verdict.strip() or "No right answer known for this input.")
+
+
+def alignment_panel(text: str) -> None:
+    result = translated("attention", text)
+    outputs = [o if o != END else "end" for o in result.output_tokens]
+
+    def draw(t: int) -> None:
+        st.plotly_chart(alignment_figure(result.attention, result.source_tokens, outputs, t), config=_CONFIG,
+                        key="seq2seq.alignment")
+        weights = result.attention[t]
+        top = weights.argsort()[::-1][:3]
+        pointers = ", ".join(f"'{visible_char(result.source_tokens[j])}' (character {j}, {weights[j]:.0%})"
+                             for j in top)
+        st.markdown(f"Step {t} writes **{outputs[t]}**, looking mostly at {pointers}.")
+
+    playback(STATE, "step", len(outputs), draw, label="Decoding step")
+
+
+def seq2seq_page() -> None:
+    ensure_router()
+    STATE.restore()
+    st.title("🔀 Encoder-decoder & attention")
+    learn_panel()
+    st.selectbox("Try an example", EXAMPLES["short"] + EXAMPLES["long"], index=None, key="seq2seq.example",
+                 placeholder="Pick a short or a long number…", on_change=use_example)
+    text = st.text_area("A number in words", key=STATE.key("text"), height=80, max_chars=MAX_SOURCE_CHARS,
+                        help=ACCEPTS)
+    if not text.strip():
+        st.info("Type a number in words, for example \"forty-two\". " + ACCEPTS)
+        STATE.sync()
+        return
+    unknown = sorted({c for c, bad in zip(text, encode_source(text)[1]) if bad})
+    if unknown:
+        st.warning(f"Not in the models' alphabet: {' '.join(map(repr, unknown))}. {ACCEPTS} "
+                   "They still run, read as an unknown symbol.")
+    if len(text) > TRAIN_MAX_SOURCE_CHARS:
+        st.info(f"{len(text)} characters: longer than any training input ({TRAIN_MAX_SOURCE_CHARS}). "
+                "Both models still run; expect mistakes.")
+    truth = words_to_number(text)
+    for column, kind in zip(st.columns(2), KINDS):
+        with column:
+            answer(kind, text, truth)
+    st.subheader("Alignment: where each output step looks")
+    alignment_panel(text)
+    st.subheader("The bottleneck: accuracy against input length")
+    st.plotly_chart(bottleneck_figure(bottleneck_curves(), len(text)), config=_CONFIG, key="seq2seq.curve")
+    st.caption("Measured by the training script on fresh numbers of each length. Inputs over 60 characters "
+               "are rare in training: there the one context vector gives out, attention does not.")
+    st.subheader("One vector for everything")
+    plain, attention = translated("plain", text), translated("attention", text)
+    st.caption("The plain decoder gets the same context vector at every step; with attention, each step "
+               "gets its own mix of the encoder states.")
+    st.plotly_chart(context_figure(plain.context, None), config=_CONFIG, key="seq2seq.context-plain")
+    st.plotly_chart(context_figure(attention.context, [o if o != END else "end" for o in attention.output_tokens]),
+                    config=_CONFIG, key="seq2seq.context-attention")
+    with st.expander("The two architectures"):
+        for column, kind in zip(st.columns(2), KINDS):
+            column.markdown(f"**{NAMES[kind]}**")
+            column.graphviz_chart(ARCHITECTURES[kind])
+    STATE.sync()
+
+
+seq2seq_page()
