@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 from components.recurrent_views import shared_figure, visible_char
 
 ARCHITECTURES = {
-    "plain": """digraph { rankdir=LR; node [shape=box, style="rounded,filled", fillcolor="#e9e6f2", fontname="sans-serif"];
+    "plain": """digraph { rankdir=TB; node [shape=box, style="rounded,filled", fillcolor="#e9e6f2", fontname="sans-serif"];
   x [label="characters in", fillcolor="#f3c6cf"]; enc [label="encoder GRU"]; c [label="one context vector", fillcolor="#f6dcb0"];
   dec [label="decoder GRU"]; y [label="digits out", fillcolor="#c4ddf2"];
   x -> enc -> c -> dec -> y; c -> dec [label="every step", fontsize=10]; }""",
-    "attention": """digraph { rankdir=LR; node [shape=box, style="rounded,filled", fillcolor="#e9e6f2", fontname="sans-serif"];
+    "attention": """digraph { rankdir=TB; node [shape=box, style="rounded,filled", fillcolor="#e9e6f2", fontname="sans-serif"];
   x [label="characters in", fillcolor="#f3c6cf"]; enc [label="encoder GRU"]; h [label="all encoder states h1..hS", fillcolor="#c8e6d0"];
   a [label="attention: weights over h", fillcolor="#f6dcb0"]; dec [label="decoder GRU"]; y [label="digits out", fillcolor="#c4ddf2"];
   x -> enc -> h -> a -> dec -> y; dec -> a [label="state asks", fontsize=10]; }""",
