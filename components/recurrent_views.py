@@ -13,15 +13,13 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.figure_cache import shared_figure
 from components.token_chips import CHIP_STYLE
 from models.recurrent_cells import STATE_LABELS
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "→"}
 GATES = {"i", "f", "o", "r", "z"}  # sigmoid outputs, always in (0, 1)
 _CONFIG = {"displayModeBar": False}
-# Building a plotly figure costs ~10 ms of validation; a rerun draws a dozen. Figures are
-# cached by their inputs and shared read-only (st.plotly_chart copies before sending).
-shared_figure = st.cache_resource(max_entries=512, show_spinner=False)
 
 
 def visible_char(char: str) -> str:

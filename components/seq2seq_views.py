@@ -7,7 +7,8 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from components.recurrent_views import shared_figure, visible_char
+from components.figure_cache import shared_figure
+from components.recurrent_views import visible_char
 
 ARCHITECTURES = {
     "plain": """digraph { rankdir=TB; node [shape=box, style="rounded,filled", fillcolor="#e9e6f2", fontname="sans-serif"];
