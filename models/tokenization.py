@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from models.context_windows import MODEL_LIMITS, model_limits
 from models.encodings import ENCODING_NAMES, load_encoding
 from models.hub import model_file
-from models.registry import MODEL_SPECS, model_spec
+from models.registry import model_spec, specs_for
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def tokenizer_choices() -> list[TokenizerChoice]:
     encodings = [TokenizerChoice(name, name, "tiktoken encoding", None, None, "tiktoken")
                  for name in ENCODING_NAMES]
     hugging_face = [TokenizerChoice(s.repo_id, s.label, "Hugging Face", s.context_length, None,
-                                    f"https://huggingface.co/{s.repo_id}") for s in MODEL_SPECS]
+                                    "this project (models/weights/decoder)" if s.source == "project"
+                                    else f"https://huggingface.co/{s.repo_id}") for s in specs_for("tokens")]
     return models + encodings + hugging_face
 
 

@@ -1,0 +1,85 @@
+"""The attention page in a real browser with the network closed: bertviz draws, hostile text stays text."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_pages_in_browser import exceptions, maybe_screenshot, open_page, type_into_text_area
+
+pytestmark = pytest.mark.browser
+HOSTILE = '</script><img src=x onerror="window.__xss=1">'
+
+
+def close_the_network(page, app_url):
+    """Only the app on loopback answers; bertviz must not need anything else."""
+    asked = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(app_url) or url.startswith(("data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            asked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return asked
+
+
+def bertviz_frame(page):
+    return page.frame_locator('iframe[title="st.iframe"], iframe').last
+
+
+def test_bertviz_head_and_model_views_draw_offline(page, app_url):
+    asked = close_the_network(page, app_url)
+    open_page(page, app_url + "/attention?tab=bertviz")
+    frame = bertviz_frame(page)
+    expect(frame.locator("#vis svg text").filter(has_text="animal").first).to_be_visible(timeout=20_000)
+    assert frame.locator("#vis svg text").count() >= 2 * 16  # every token, left and right
+    expect(frame.locator("#layer option")).to_have_count(6)
+    maybe_screenshot(page, "attention")
+    page.get_by_text("model view", exact=True).click()
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    frame = bertviz_frame(page)
+    expect(frame.locator("#vis svg").first).to_be_visible(timeout=20_000)
+    assert frame.locator("#vis svg .attention-head, #vis svg rect, #vis svg g").count() > 6 * 12
+    assert not [url for url in asked if "cdn" in url or "d3" in url or "jquery" in url or "require" in url]
+    assert exceptions(page) == 0
+
+
+def test_hostile_text_runs_nothing_in_any_view(page, app_url):
+    close_the_network(page, app_url)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_page(page, app_url + "/attention?tab=bertviz")
+    type_into_text_area(page, HOSTILE)
+    frame = bertviz_frame(page)
+    expect(frame.locator("#vis svg text").filter(has_text="script").first).to_be_visible(timeout=20_000)
+    page.wait_for_timeout(500)
+    for each in page.frames:
+        assert each.evaluate("() => window.__xss") is None
+    assert not dialogs and page.locator("img[src=x]").count() == 0
+    assert frame.locator("img").count() == 0
+    open_page(page, app_url + "/attention")  # the plotly views: labels are text, not markup
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert page.locator(".js-plotly-plot img").count() == 0
+    assert page.evaluate("() => window.__xss") is None and exceptions(page) == 0
+
+
+def test_heatmaps_and_the_decoder_mask_in_the_browser(page, app_url):
+    open_page(page, app_url + "/attention?model=genai-playground/docs-gpt")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert page.locator(".js-plotly-plot").count() == 2
+    expect(page.get_by_text("Grey cells are masked")).to_be_visible()
+    page.get_by_role("tab", name="All heads").click()
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert exceptions(page) == 0
+
+
+def test_the_project_decoder_in_bertviz_offline(page, app_url):
+    asked = close_the_network(page, app_url)
+    open_page(page, app_url + "/attention?model=genai-playground/docs-gpt&tab=bertviz")
+    frame = bertviz_frame(page)
+    expect(frame.locator("#vis svg text").filter(has_text="because").first).to_be_visible(timeout=20_000)
+    expect(frame.locator("#layer option")).to_have_count(4)  # the decoder's 4 layers
+    assert not asked and exceptions(page) == 0
