@@ -50,11 +50,12 @@ def _text_html(text: str, show_whitespace: bool) -> str:
 
 
 def chip_html(data: bytes, token_id: int, colour: str, *, label: str | None = None,
-              show_id: bool = False, show_whitespace: bool = False) -> str:
-    """One chip. `label` (a tokenizer's own spelling) replaces the bytes when given."""
+              show_id: bool = False, show_whitespace: bool = False, note: str | None = None) -> str:
+    """One chip. `label` (a tokenizer's own spelling) replaces the bytes when given; `note` ends its tooltip."""
     hex_bytes = " ".join(f"{b:02x}" for b in data)
     title = html.escape(f"id {token_id} · bytes {hex_bytes or '(none)'}"
-                        + (f" · {label}" if label is not None else ""), quote=True)
+                        + (f" · {label}" if label is not None else "") + (f" · {note}" if note else ""),
+                        quote=True)
     if show_id:
         body = str(token_id)
     elif label is not None:

@@ -46,6 +46,16 @@ def int_between(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def float_between(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not low <= value <= high:  # also rejects nan
+            raise ValueError(f"{value} is outside {low}..{high}")
+        return value
+
+    return parse
+
+
 def flag(raw: str) -> bool:
     if raw not in ("0", "1"):
         raise ValueError(raw)
