@@ -6,6 +6,7 @@ from components.recurrent_panels import (compare_panel, gates_panel, learn_panel
                                          step_panel, units_panel)
 from components.routing import ensure_router
 from components.url_state import PageState, UrlParam, int_between
+from models.cpu_threads import share_cores
 from models.gradient_flow import hidden_state_gradient_norms
 from models.recurrent_models import CELLS, load_shipped_model, run_with_trace
 from models.recurrent_tasks import MAX_STEPS, TASKS
@@ -24,6 +25,7 @@ STATE = PageState("recurrent", [
 
 @st.cache_resource(show_spinner="Loading the trained model…")
 def shared_model(task: str, cell: str):
+    share_cores()
     return load_shipped_model(task, cell)  # shared by every session, used read-only
 
 

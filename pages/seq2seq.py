@@ -7,6 +7,7 @@ from components.recurrent_views import visible_char
 from components.routing import ensure_router
 from components.seq2seq_views import ARCHITECTURES, alignment_figure, bottleneck_figure, context_figure
 from components.url_state import PageState, UrlParam, int_between
+from models.cpu_threads import share_cores
 from models.number_words import words_to_number
 from models.seq2seq_metrics import bottleneck_curves
 from models.seq2seq_models import KINDS, load_shipped_seq2seq, translate
@@ -23,6 +24,7 @@ _CONFIG = {"displayModeBar": False}
 
 @st.cache_resource(show_spinner="Loading the trained models…")
 def shared_seq2seq(kind: str):
+    share_cores()
     return load_shipped_seq2seq(kind)  # shared by every session, used read-only
 
 
