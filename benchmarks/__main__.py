@@ -5,12 +5,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import recurrent, seq2seq, server, tokens_compute  # noqa: E402
+from benchmarks import attention, generation, recurrent, seq2seq, server, tokens_compute  # noqa: E402
 
 
 def main() -> None:
     for name, bench in (("tokens page compute", tokens_compute.run), ("recurrent cells and page", recurrent.run),
-                        ("encoder-decoder decoding", seq2seq.run),
+                        ("encoder-decoder decoding", seq2seq.run), ("transformer attention", attention.run),
+                        ("prompt playground generation", generation.run),
                         ("server", server.run)):
         print(f"== {name}")
         for label, value in bench().items():
