@@ -24,6 +24,9 @@ def exceptions(page):
 
 def maybe_screenshot(page, name):
     if os.environ.get("SCREENSHOTS") == "1":  # README pictures: SCREENSHOTS=1 pytest -m browser
+        # Streamlit scrolls inside its own container, so a tall window shows what full_page cannot.
+        page.set_viewport_size({"width": 1400, "height": 1900})
+        page.wait_for_timeout(800)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
