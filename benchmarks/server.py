@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
-PAGES = ("/", "/tokens", "/recurrent", "/seq2seq", "/attention", "/prompts")
+PAGES = ("/", "/tokens", "/recurrent", "/seq2seq", "/attention", "/prompts", "/finetune", "/gan")
 
 
 def resident_mib(pid: int) -> float:

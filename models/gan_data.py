@@ -8,6 +8,8 @@ batch a trainer draws.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -174,3 +176,23 @@ class Digits:
 def load_digits_data() -> Digits:
     images, labels = _digits()
     return Digits(images, labels)
+
+
+def points_from_csv(data: bytes, max_bytes: int = 1_000_000) -> np.ndarray:
+    """x, y rows of an uploaded CSV (an optional header row first) as an (N, 2) array; ValueError says what to fix."""
+    if len(data) > max_bytes:
+        raise ValueError(f"The file has {len(data):,} bytes; at most {max_bytes:,} are read. Send fewer points.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("The file is not UTF-8 text; save it as a plain CSV.") from None
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    points = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            points.append([float(row[0]), float(row[1])])
+        except (ValueError, IndexError):
+            if number == 1:
+                continue  # a header row such as "x,y"
+            raise ValueError(f"Row {number} is not two numbers x,y: {','.join(row)[:60]!r}.") from None
+    return np.array(points, dtype=float).reshape(-1, 2)

@@ -269,3 +269,16 @@ def test_latent_walk_ends_at_the_generator_of_its_ends(digits_trainer):
     assert not np.allclose(walk[3], walk[0])
     with pytest.raises(ValueError, match="4 numbers"):
         digits_trainer.interpolate(z0[:2], z1)
+
+
+def test_points_from_csv_reads_a_header_and_says_what_is_wrong():
+    import pytest as _pytest
+
+    from models.gan_data import points_from_csv
+
+    assert points_from_csv(b"x,y\n1,2\n3.5,-4\n").tolist() == [[1.0, 2.0], [3.5, -4.0]]
+    assert points_from_csv(b"1,2\n\n3,4\n").shape == (2, 2)
+    with _pytest.raises(ValueError, match="Row 3"):
+        points_from_csv(b"x,y\n1,2\nfoo,bar\n")
+    with _pytest.raises(ValueError, match="UTF-8"):
+        points_from_csv(b"\xff\xfe1,2")

@@ -1,0 +1,59 @@
+"""The GAN lab's training loop on the page: a fragment that trains a slice, redraws, and repeats.
+
+Training shares the server's heavy-job queue with the fine-tuning lab: each
+tick waits its turn, trains a slice of a fraction of a second, and goes to the
+back of the line, so a class of GANs takes turns instead of piling up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import streamlit as st
+
+from models.job_queue import heavy_job_queue
+
+TICK_SECONDS = 0.4
+
+
+def owner_id() -> str:
+    return st.session_state.setdefault("gan.owner", uuid.uuid4().hex)
+
+
+def train_slice(trainer, steps: int) -> str | None:
+    """Train `steps` steps if it is this session's turn; else say where it stands in line."""
+    queue = heavy_job_queue()
+    ticket = queue.join(owner_id())
+    position = queue.position(ticket)
+    if position != 0:
+        return (f"Waiting for the server: number {position} in line. One heavy job trains at a time, so a "
+                "class shares the two cores; yours goes on in a moment.")
+    with queue.running(ticket):
+        trainer.train(steps)
+    return None
+
+
+def training_fragment(running_key: str, trainer_key: str, slice_steps: int, max_steps: int,
+                      draw: Callable[[object], None]) -> None:
+    """Redraw with `draw(trainer)`; while running, train a slice before every redraw."""
+    running = st.session_state.get(running_key, False)
+
+    @st.fragment(run_every=TICK_SECONDS if running else None)
+    def tick() -> None:
+        trainer = st.session_state[trainer_key]
+        if st.session_state.get(running_key, False):
+            if trainer.step_count >= max_steps:
+                st.session_state[running_key] = False
+                st.rerun(scope="app")  # redraw the Run button, stop the timer
+            else:
+                waiting = train_slice(trainer, min(slice_steps, max_steps - trainer.step_count))
+                if waiting:
+                    st.info(waiting, icon=":material/hourglass_top:")
+        draw(trainer)
+
+    tick()
+
+
+def toggle(key: str) -> None:
+    st.session_state[key] = not st.session_state.get(key, False)

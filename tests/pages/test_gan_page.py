@@ -1,0 +1,88 @@
+"""The GAN lab through AppTest: stepping, presets, live hyper-parameters, your points, digits."""
+
+import re
+
+import numpy as np
+
+from models.gan_data import DISTRIBUTIONS, mode_coverage
+from tests.pages.runner import run_page as run_in_app_test
+
+
+def run_page(**query):
+    return run_in_app_test("gan.py", **query)
+
+
+def step_line(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Step "))
+
+
+def steps_shown(at) -> int:
+    return int(re.match(r"Step ([\d,]+)", step_line(at)).group(1).replace(",", ""))
+
+
+def test_stepping_trains_and_the_ring_gets_covered():
+    at = run_page(seed="3")
+    assert steps_shown(at) == 0 and len(at.get("plotly_chart")) == 1  # the arena; no losses yet
+    at.button(key="gan.points-one").click().run()
+    assert steps_shown(at) == 1 and len(at.get("plotly_chart")) == 2
+    for _ in range(10):
+        at.button(key="gan.points-hundred").click().run()
+    trainer = at.session_state["gan.points"]
+    covered = mode_coverage(trainer.snapshot().fake, DISTRIBUTIONS["ring"]).modes_covered
+    assert steps_shown(at) == 1001 and covered >= 6 and f"**{covered} of 8**" in step_line(at)
+
+
+def test_the_collapse_preset_collapses():
+    at = run_page(preset="ring: mode collapse", seed="1")
+    for _ in range(10):
+        at.button(key="gan.points-hundred").click().run()
+    assert mode_coverage(at.session_state["gan.points"].snapshot().fake, DISTRIBUTIONS["ring"]).modes_covered <= 2
+    assert "ten times faster" in " ".join(c.value for c in at.caption)
+
+
+def test_hyperparameters_change_while_it_trains():
+    at = run_page()
+    at.button(key="gan.points-hundred").click().run()
+    trainer = at.session_state["gan.points"]
+    at.select_slider(key="gan.g_lr").set_value(1e-4).run()
+    assert at.session_state["gan.points"] is trainer and trainer.hyper.g_learning_rate == 1e-4
+    assert steps_shown(at) == 100  # not reset
+    assert at.query_params["g_lr"] == "0.0001"
+
+
+def test_reset_and_a_seed_give_the_same_run_again():
+    at = run_page(seed="5")
+    at.button(key="gan.points-hundred").click().run()
+    first = at.session_state["gan.points"].snapshot().fake
+    at.button(key="gan.points-reset").click().run()
+    assert steps_shown(at) == 0
+    at.button(key="gan.points-hundred").click().run()
+    np.testing.assert_array_equal(at.session_state["gan.points"].snapshot().fake, first)
+
+
+def test_your_points_are_checked_and_used():
+    at = run_page(data="yours")
+    assert "Upload a CSV" in at.info[0].value
+    at.file_uploader(key="gan.upload").set_value(("few.csv", b"1,2\n3,4\n", "text/csv")).run()
+    assert "cannot be used" in at.error[0].value and "20" in at.error[0].value
+    rows = "\n".join(f"{np.cos(t):.3f},{np.sin(2 * t):.3f}" for t in np.linspace(0, 6.2, 200))
+    at.file_uploader(key="gan.upload").set_value(("eight.csv", ("x,y\n" + rows).encode(), "text/csv")).run()
+    assert not at.exception and not at.error
+    at.button(key="gan.points-hundred").click().run()
+    assert steps_shown(at) == 100 and "Modes covered" not in step_line(at)
+
+
+def test_digits_train_and_walk_through_the_latent_space():
+    at = run_page(tab="Handwritten digits")
+    assert len(at.get("plotly_chart")) == 4  # generated, real, the walk strip, its framed step
+    at.button(key="gan.digits-hundred").click().run()
+    assert not at.exception and at.session_state["gan.digits"].step_count == 100
+    at.slider(key="gan.walk-at").set_value(10).run()
+    trainer = at.session_state["gan.digits"]
+    np.testing.assert_allclose(trainer.interpolate(trainer.view_z(0), trainer.view_z(1), 11)[10],
+                               trainer.snapshot(2).fake[1], atol=1e-6)
+
+
+def test_a_bad_link_falls_back():
+    at = run_page(data="nowhere", g_lr="7", d_steps="99", seed="-1")
+    assert at.selectbox(key="gan.data").value == "ring" and at.slider(key="gan.d_steps").value == 1
