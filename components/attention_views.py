@@ -80,24 +80,32 @@ def heads_grid(weights: np.ndarray, layers: tuple[int, ...], causal: bool) -> go
     figure = make_subplots(rows=len(layers), cols=n_heads, horizontal_spacing=0.006, vertical_spacing=0.012,
                            column_titles=[f"head {h}" for h in range(n_heads)],
                            row_titles=[f"layer {layer}" for layer in layers])
+    size = thumbs.shape[-1]
+    # Streamlit reports no clicks on heatmaps: a few invisible markers over each thumbnail take them.
+    spots = (np.arange(4) + 0.5) * size / 4 - 0.5
+    xs, ys = (a.ravel() for a in np.meshgrid(spots, spots))
     for row, layer in enumerate(layers):
         for head in range(n_heads):
-            figure.add_trace(go.Heatmap(
-                z=thumbs[row, head], coloraxis="coloraxis", name=f"layer {layer}, head {head}",
-                hovertemplate=f"layer {layer}, head {head}<extra></extra>", hoverongaps=False),
-                row=row + 1, col=head + 1)
+            name = f"layer {layer}, head {head}"
+            figure.add_trace(go.Heatmap(z=thumbs[row, head], coloraxis="coloraxis", name=name, hoverinfo="skip",
+                                        hoverongaps=False), row=row + 1, col=head + 1)
+            figure.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=name, showlegend=False,
+                                        marker=dict(size=22, opacity=0.01, color="#000"),
+                                        hovertemplate=f"{name}<br>click to enlarge<extra></extra>"),
+                             row=row + 1, col=head + 1)
     figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
     figure.update_annotations(font_size=10)
     figure.update_layout(coloraxis=dict(colorscale="Blues", cmin=0, showscale=False),
                          height=40 + 62 * len(layers), margin=dict(l=10, r=30, t=30, b=10),
-                         plot_bgcolor=MASKED if causal else "white")
+                         plot_bgcolor=MASKED if causal else "white", clickmode="event+select", dragmode=False)
     return figure
 
 
 def grid_cell(figure_trace: int, layers: tuple[int, ...], n_heads: int) -> tuple[int, int]:
-    """(layer, head) of the thumbnail a click selected."""
-    return layers[figure_trace // n_heads], figure_trace % n_heads
+    """(layer, head) of the thumbnail a click selected (each thumbnail is a heatmap and its click markers)."""
+    thumbnail = figure_trace // 2
+    return layers[thumbnail // n_heads], thumbnail % n_heads
 
 
 @shared_figure

@@ -1,5 +1,7 @@
 """GAN lab: a generator against a discriminator, trained live, from 2D points to 8x8 digits."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components.gan_panels import toggle, training_fragment
@@ -21,6 +23,7 @@ STATE = PageState("gan", [
     UrlParam("g_lr", PRESETS[POINT_PRESETS[0]].config.hyper.g_learning_rate, float, choices=RATES),
     UrlParam("d_lr", PRESETS[POINT_PRESETS[0]].config.hyper.d_learning_rate, float, choices=RATES),
     UrlParam("d_steps", 1, int_between(1, 5)),
+    UrlParam("noise", 2, int_between(1, 16), choices=[1, 2, 4, 8, 16]),
 ])
 CONFIG = {"displaylogo": False}
 
@@ -61,8 +64,10 @@ def points_trainer():
         if data is None:
             return None
         share_cores()
-        st.session_state["gan.points"] = trainer_for(PRESETS[STATE.value("preset")], data=data,
-                                                     seed=STATE.value("seed"))
+        preset = PRESETS[STATE.value("preset")]
+        sized = replace(preset, config=replace(preset.config, model=replace(preset.config.model,
+                                                                            noise_size=STATE.value("noise"))))
+        st.session_state["gan.points"] = trainer_for(sized, data=data, seed=STATE.value("seed"))
     trainer = st.session_state["gan.points"]
     trainer.set_hyperparameters(g_learning_rate=STATE.value("g_lr"), d_learning_rate=STATE.value("d_lr"),
                                 d_steps=STATE.value("d_steps"))  # takes effect from the next step
@@ -121,6 +126,10 @@ def points_tab() -> None:
         st.select_slider("Generator learning rate", RATES, key=STATE.key("g_lr"))
         st.select_slider("Discriminator learning rate", RATES, key=STATE.key("d_lr"))
         st.slider("Discriminator steps per generator step", 1, 5, key=STATE.key("d_steps"))
+        st.segmented_control("Noise size (z)", [1, 2, 4, 8, 16], key=STATE.key("noise"), required=True,
+                             on_change=reset_points,
+                             help="How many random numbers the generator starts from. It sets the network's "
+                                  "shape, so changing it starts a new GAN.")
         st.number_input("Seed", 0, 10_000, key=STATE.key("seed"), on_change=reset_points,
                         help="The same seed and settings train the same GAN, step for step.")
     with right:

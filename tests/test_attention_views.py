@@ -23,9 +23,10 @@ def test_causal_heatmap_leaves_the_future_empty():
 def test_grid_has_one_thumbnail_per_layer_and_head_and_clicks_map_back():
     weights = np.random.default_rng(0).random((4, 3, 50, 50))
     figure = heads_grid.__wrapped__(weights, (1, 3), False)
-    assert len(figure.data) == 2 * 3
-    assert np.array(figure.data[4].z).shape == (32, 32)  # 50 positions pooled to 32
-    assert grid_cell(4, (1, 3), 3) == (3, 1) and figure.data[4].name == "layer 3, head 1"
+    assert len(figure.data) == 2 * 3 * 2  # a heatmap and its click markers per thumbnail
+    assert np.array(figure.data[8].z).shape == (32, 32)  # 50 positions pooled to 32
+    for trace in (8, 9):  # a click on either part of thumbnail 4 is layer 3, head 1
+        assert grid_cell(trace, (1, 3), 3) == (3, 1) and figure.data[trace].name == "layer 3, head 1"
 
 
 def test_pooling_averages_blocks():

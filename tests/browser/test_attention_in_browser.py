@@ -83,3 +83,17 @@ def test_the_project_decoder_in_bertviz_offline(page, app_url):
     expect(frame.locator("#vis svg text").filter(has_text="because").first).to_be_visible(timeout=20_000)
     expect(frame.locator("#layer option")).to_have_count(4)  # the decoder's 4 layers
     assert not asked and exceptions(page) == 0
+
+
+def test_clicking_a_thumbnail_enlarges_that_head(page, app_url):
+    open_page(page, app_url + "/attention?tab=All+heads")
+    grid = page.locator(".js-plotly-plot").first
+    expect(grid).to_be_visible(timeout=30_000)
+    markers = grid.locator(".scatterlayer .point")  # 16 click markers over each of 6 × 12 thumbnails
+    expect(markers).to_have_count(6 * 12 * 16)
+    marker = markers.nth(16 * (3 * 12 + 7) + 5)  # layer 3, head 7
+    marker.scroll_into_view_if_needed()
+    spot = marker.bounding_box()
+    page.mouse.click(spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2)
+    expect(page.locator(".gtitle").filter(has_text="Layer 3, head 7")).to_have_count(1, timeout=20_000)
+    assert exceptions(page) == 0

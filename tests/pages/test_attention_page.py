@@ -68,9 +68,9 @@ def test_the_project_decoder_shows_its_causal_mask():
 def test_all_heads_grid_and_summaries_tabs():
     at = run_page(tab="All heads")
     grid = chart_specs(at)[0]
-    assert len(grid["data"]) == 6 * 12
+    assert len(grid["data"]) == 6 * 12 * 2  # thumbnails and their click markers
     at.multiselect(key="attention.layers").set_value(["0", "5"]).run()
-    assert len(chart_specs(at)[0]["data"]) == 2 * 12
+    assert len(chart_specs(at)[0]["data"]) == 2 * 12 * 2
     at = run_page(tab="Head summaries")
     assert values(chart_specs(at)[0]["data"][0]["z"]).shape == (6, 12)  # entropy: layers by heads
     assert at.dataframe and {"layer", "head", "attends to", "share"} <= set(at.dataframe[0].value.columns)

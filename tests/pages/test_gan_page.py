@@ -50,6 +50,15 @@ def test_hyperparameters_change_while_it_trains():
     assert at.query_params["g_lr"] == "0.0001"
 
 
+def test_noise_size_starts_a_new_gan_of_that_shape():
+    at = run_page()
+    at.button(key="gan.points-hundred").click().run()
+    at.segmented_control(key="gan.noise").set_value(8).run()
+    trainer = at.session_state["gan.points"]
+    assert trainer.config.model.noise_size == 8 and trainer.step_count == 0
+    assert trainer.view_noise.shape[1] == 8 and at.query_params["noise"] == "8"
+
+
 def test_reset_and_a_seed_give_the_same_run_again():
     at = run_page(seed="5")
     at.button(key="gan.points-hundred").click().run()
