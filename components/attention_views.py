@@ -44,11 +44,11 @@ def _masked(weights: np.ndarray, causal: bool) -> np.ndarray:
 def attention_heatmap(weights: np.ndarray, query_tokens: tuple[str, ...], key_tokens: tuple[str, ...],
                       causal: bool, title: str) -> go.Figure:
     """One (queries, keys) matrix: a head, or the average of heads."""
-    queries = [token_label(t) for t in query_tokens]
-    keys = [token_label(t) for t in key_tokens]
+    queries = np.array([token_label(t) for t in query_tokens], dtype=object)
+    keys = np.array([token_label(t) for t in key_tokens], dtype=object)
     figure = go.Figure(go.Heatmap(
         z=_masked(weights, causal), colorscale="Blues", zmin=0, zmax=float(max(weights.max(), 1e-6)),
-        customdata=np.array([[f"{q} → {k}" for k in keys] for q in queries], dtype=object),
+        customdata=queries[:, None] + " → " + keys[None, :],  # (Q, K) hover labels
         hovertemplate="%{customdata}<br>weight %{z:.3f}<extra></extra>", colorbar=dict(thickness=10),
         hoverongaps=False))
     size = 18 * max(len(query_tokens), len(key_tokens))

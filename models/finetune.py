@@ -312,7 +312,8 @@ def _optimise(job: _Job, trainable: nn.Module, head: nn.Linear, loss_of, evaluat
     groups = [{"params": list(head.parameters()), "lr": config.head_learning_rate}]
     if body:
         groups.append({"params": body, "lr": config.learning_rate})
-    optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
+    # foreach=False: one tensor at a time, without temporary copies of every parameter (server memory).
+    optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay, foreach=False)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1 - step / config.steps)
     order = _sample_order(num_train, config.batch_size, torch.Generator().manual_seed(config.seed))
     losses = train_steps(trainable, optimizer, schedule, job.losses(order, loss_of), config.max_grad_norm,
@@ -398,7 +399,8 @@ def _run_copy(base, data, config, job, eval_rows):
     model.eval()
     logits = _logits_in_batches(model, test_ids, pad_id)
     weight_change = _weight_change(base, model, initial_head)
-    trained = {name: p.detach().clone() for name, p in model.named_parameters() if block_of(name) not in config.frozen}
+    # No clone: the copy is dropped after this, so its trained tensors can move into the result as they are.
+    trained = {name: p.detach() for name, p in model.named_parameters() if block_of(name) not in config.frozen}
     return logits, weight_change, trained, steps
 
 

@@ -7,6 +7,7 @@ already in the hub cache still load, and missing ones raise
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Callable
 
@@ -85,10 +86,18 @@ def model_dir(spec: ModelSpec, cache_dir: str | Path | None = None, on_progress:
 
 
 def _reporting_tqdm(on_progress: Progress):
-    """A tqdm class that passes the hub's byte counts on to `on_progress`."""
-    from huggingface_hub.utils import tqdm as hub_tqdm
+    """A tqdm class that passes the hub's byte counts on to `on_progress`.
 
-    class Reporting(hub_tqdm):
+    A plain tqdm, not the hub's own: that one switches itself off without a terminal,
+    which a server never has.
+    """
+    from tqdm.std import tqdm as plain_tqdm
+
+    class Reporting(plain_tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs.pop("name", None)
+            super().__init__(*args, **{**kwargs, "disable": False, "file": io.StringIO()})  # the page draws it
+
         def update(self, n=1):
             shown = super().update(n)
             if self.unit == "B" and self.total:
