@@ -6,6 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from models.gan_data import DIGIT_SIDE
+
 REAL, FAKE, ARROW = "#2E8B57", "#6C4AB6", "#D2691E"
 ARROW_LENGTH = 0.25  # the longest arrow, in the box's units; the others scale with their gradient
 
@@ -48,11 +50,15 @@ def losses_figure(history: dict[str, np.ndarray]) -> go.Figure:
     return figure
 
 
-def digits_figure(sheet: np.ndarray, title: str) -> go.Figure:
-    """A sheet of 8x8 digits (ink 1, paper -1) as a grey image."""
+def digits_figure(sheet: np.ndarray, title: str, height: int = 320, framed: int | None = None) -> go.Figure:
+    """A sheet of 8x8 digits (ink 1, paper -1) as a grey image; `framed` outlines one digit of a strip."""
     figure = go.Figure(go.Heatmap(z=sheet, colorscale="Greys", zmin=-1, zmax=1, showscale=False,
                                   hoverinfo="skip"))
-    figure.update_layout(title=dict(text=title, x=0, font=dict(size=14)), height=320,
+    if framed is not None:
+        left = framed * (DIGIT_SIDE + 1) - 1
+        figure.add_shape(type="rect", x0=left - 0.5, x1=left + DIGIT_SIDE + 1.5, y0=-1.5, y1=DIGIT_SIDE + 0.5,
+                         line=dict(color=FAKE, width=3))
+    figure.update_layout(title=dict(text=title, x=0, font=dict(size=14)), height=height,
                          margin=dict(l=0, r=0, t=30, b=0),
                          xaxis=dict(visible=False, constrain="domain"),
                          yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"))

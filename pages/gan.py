@@ -164,9 +164,8 @@ def latent_walk(trainer) -> None:
     last = ends[1].number_input("To digit", 0, 31, 1, key="gan.walk-to")
     position = ends[2].slider("Where on the way", 0, 10, 5, key="gan.walk-at")
     walk = trainer.interpolate(trainer.view_z(first), trainer.view_z(last), steps=11)
-    st.plotly_chart(digits_figure(tile_digits(walk, columns=11), f"step {position} of 10 is framed below"),
-                    config=CONFIG, key="gan.walk")
-    st.plotly_chart(digits_figure(walk[position], ""), config=CONFIG, key="gan.walk-one")
+    st.plotly_chart(digits_figure(tile_digits(walk, columns=11), f"step {position} of 10, framed", height=150,
+                                  framed=position), config=CONFIG, key="gan.walk")
 
 
 def digits_tab() -> None:

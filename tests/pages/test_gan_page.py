@@ -83,7 +83,7 @@ def test_your_points_are_checked_and_used():
 
 def test_digits_train_and_walk_through_the_latent_space():
     at = run_page(tab="Handwritten digits")
-    assert len(at.get("plotly_chart")) == 4  # generated, real, the walk strip, its framed step
+    assert len(at.get("plotly_chart")) == 3  # generated, real, the walk with its framed step
     at.button(key="gan.digits-hundred").click().run()
     assert not at.exception and at.session_state["gan.digits"].step_count == 100
     at.slider(key="gan.walk-at").set_value(10).run()
