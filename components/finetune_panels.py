@@ -13,7 +13,7 @@ from components.finetune_views import curves_figure, live_curves_figure, weight_
 from models.background_job import BackgroundJob
 from models.finetune import BLOCKS, PRESETS, FinetuneResult
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0  # live curves once a second: more often steals CPU from the job on two cores
 JOB, RUNS = "finetune.job", "finetune.runs"
 RUNS_WITH_WEIGHTS = 3  # a full fine-tune keeps ~90 MB of weights: older runs keep their numbers only
 _CONFIG = {"displaylogo": False}
@@ -45,7 +45,7 @@ def curve(name: str, reports) -> tuple:
 
 
 def job_panel(total_steps: int) -> None:
-    """The running job, redrawn every half second by a fragment while it runs."""
+    """The running job, redrawn every second by a fragment while it runs."""
     job: BackgroundJob | None = st.session_state.get(JOB)
 
     @st.fragment(run_every=POLL_SECONDS if job is not None and job.active else None)

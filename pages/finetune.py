@@ -21,7 +21,7 @@ from models.registry import PACKAGED_ENCODER
 MAX_SECONDS = 60.0  # a job never holds the server longer
 STATE = PageState("finetune", [
     UrlParam("frozen", sorted(TRANSFER_LEARNING), listed, choices=ENCODER_BLOCKS),
-    UrlParam("steps", 80, int_between(10, 300)),
+    UrlParam("steps", 60, int_between(10, 300)),
     UrlParam("data", "shipped", choices=["shipped", "upload"]),
 ])
 

@@ -110,4 +110,4 @@ def test_nothing_is_lost_on_a_rerun():
 def test_a_bad_link_falls_back_to_defaults():
     at = run_page(frozen="layer 9,nonsense", steps="100000")
     assert set(at.pills(key="finetune.frozen").value) == set(ENCODER_BLOCKS)
-    assert at.slider(key="finetune.steps").value == 80
+    assert at.slider(key="finetune.steps").value == 60
