@@ -36,16 +36,18 @@ def train_slice(trainer, steps: int) -> str | None:
 
 def training_fragment(running_key: str, trainer_key: str, slice_steps: int, max_steps: int,
                       draw: Callable[[object], None]) -> None:
-    """Redraw with `draw(trainer)`; while running, train a slice before every redraw."""
-    running = st.session_state.get(running_key, False)
+    """Redraw with `draw(trainer)`; while the `running_key` toggle is on, train a slice before every redraw."""
+    trainer = st.session_state[trainer_key]
+    ticking = st.session_state.get(running_key, False) and trainer.step_count < max_steps
 
-    @st.fragment(run_every=TICK_SECONDS if running else None)
+    @st.fragment(run_every=TICK_SECONDS if ticking else None)
     def tick() -> None:
         trainer = st.session_state[trainer_key]
         if st.session_state.get(running_key, False):
             if trainer.step_count >= max_steps:
-                st.session_state[running_key] = False
-                st.rerun(scope="app")  # redraw the Run button, stop the timer
+                st.info(f"Stopped at {max_steps:,} steps, the most one run may take. Reset to start again.")
+                if ticking:
+                    st.rerun(scope="app")  # stop the timer
             else:
                 waiting = train_slice(trainer, min(slice_steps, max_steps - trainer.step_count))
                 if waiting:
@@ -53,7 +55,3 @@ def training_fragment(running_key: str, trainer_key: str, slice_steps: int, max_
         draw(trainer)
 
     tick()
-
-
-def toggle(key: str) -> None:
-    st.session_state[key] = not st.session_state.get(key, False)

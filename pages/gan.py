@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components.gan_panels import toggle, training_fragment
+from components.gan_panels import training_fragment
 from components.gan_views import arena_figure, digits_figure, losses_figure
 from components.routing import ensure_router
 from components.url_state import PageState, UrlParam, int_between
@@ -102,11 +102,12 @@ def draw_points(trainer) -> None:
 
 
 def controls(kind: str, trainer, reset) -> None:
+    # A toggle, not a button: its value survives a click that lands while a training tick is running.
     running_key = f"gan.{kind}-running"
-    running = st.session_state.get(running_key, False)
     run, one, hundred, again = st.columns(4)
-    run.button("⏸ Pause" if running else "▶ Run", key=f"gan.{kind}-run", type="primary", on_click=toggle,
-               args=(running_key,), width="stretch")
+    run.toggle("Train live", key=running_key, help="Trains a slice of steps every fraction of a second; "
+                                                   "you can change the settings while it runs.")
+    running = st.session_state.get(running_key, False)
     if one.button("One step", key=f"gan.{kind}-one", disabled=running, width="stretch"):
         trainer.train(1)
     if hundred.button("100 steps", key=f"gan.{kind}-hundred", disabled=running, width="stretch"):

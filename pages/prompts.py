@@ -125,10 +125,14 @@ def compare_tab(prompt: str, settings) -> None:
 def chat_tab(repo_id: str, settings) -> None:
     spec = model_spec(repo_id)
     if not spec.chat:
-        chat_models = ", ".join(s.label for s in specs_for("prompts") if s.chat)
+        chat_models = [s for s in specs_for("prompts") if s.chat]
         st.info(f"{spec.label} is not a chat model: it only continues text. Chat needs a model fine-tuned on "
-                f"conversations, such as {chat_models} (downloaded once, online). Offline, try the Chat task "
-                "under Answer: a plain model imitates a dialogue, and that shows the difference.")
+                f"conversations, such as {', '.join(s.label for s in chat_models)} (downloaded once, online). "
+                "Offline, try the Chat task under Answer: a plain model imitates a dialogue, and that shows the "
+                "difference.")
+        for other in chat_models:
+            st.button(f"Use {other.label}", key=f"prompts.chat-use.{other.repo_id}", on_click=use_model,
+                      args=(other.repo_id,))
         return
     loaded = ready(repo_id, "prompts", use_model)
     if loaded is not None:

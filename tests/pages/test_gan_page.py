@@ -95,3 +95,14 @@ def test_digits_train_and_walk_through_the_latent_space():
 def test_a_bad_link_falls_back():
     at = run_page(data="nowhere", g_lr="7", d_steps="99", seed="-1")
     assert at.selectbox(key="gan.data").value == "ring" and at.slider(key="gan.d_steps").value == 1
+
+
+def test_train_live_takes_a_slice_per_tick_and_stops_when_switched_off():
+    at = run_page()
+    at.toggle(key="gan.points-running").set_value(True).run()
+    assert steps_shown(at) == 50 and at.button(key="gan.points-one").disabled
+    at.run()  # the fragment's next tick
+    assert steps_shown(at) == 100
+    at.toggle(key="gan.points-running").set_value(False).run()
+    at.run()
+    assert steps_shown(at) == 100 and not at.button(key="gan.points-one").disabled

@@ -128,6 +128,9 @@ def test_a_hub_model_offline_says_so_and_offers_the_decoder():
 def test_chat_needs_a_chat_model():
     at = run_page(tab="Chat")
     assert "not a chat model" in at.info[0].value
+    at.button(key="prompts.chat-use.HuggingFaceTB/SmolLM2-135M-Instruct").click().run()
+    assert at.selectbox(key="prompts.model").value == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert "offline" in at.warning[0].value  # not downloaded here: it says so, no traceback
 
 
 @pytest.fixture
