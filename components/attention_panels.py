@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.attention_views import (attention_heatmap, grid_cell, head_summary_figure, heads_grid,
-                                        token_label)
+from components.attention_views import attention_heatmap, grid_cell, head_summary_figure, heads_grid
 from components.url_state import PageState
 from models.attention_maps import AttentionSet
 from models.attention_summaries import HeadSummaries, average_over_heads
@@ -64,11 +63,6 @@ def summary_panel(summaries: HeadSummaries, key: str) -> None:
     st.dataframe(pd.DataFrame(notable, columns=["layer", "head", "attends to", "share"]),
                  hide_index=True, column_config={"share": st.column_config.ProgressColumn(
                      "share", format="percent", min_value=0, max_value=1)}, width="stretch", height=240)
-
-
-def tokens_line(tokens: tuple[str, ...]) -> str:
-    """The model's tokens as plain text for a caption (Streamlit escapes markdown-free text)."""
-    return " | ".join(token_label(t) for t in tokens)
 
 
 def learn_panel() -> None:

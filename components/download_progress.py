@@ -8,7 +8,6 @@ thread polls what it reported into the bar.
 from __future__ import annotations
 
 import threading
-import time
 from typing import Callable, TypeVar
 
 import streamlit as st

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -62,7 +61,3 @@ def candidates_figure(labels: tuple[str, ...], plain: tuple[float, ...], shaped:
                          yaxis=dict(tickmode="array", tickvals=positions, ticktext=names, autorange="reversed"),
                          legend=dict(orientation="h", y=-0.12 - 1.2 / len(labels)))
     return figure
-
-
-def top_of(distribution: np.ndarray, ids: list[int]) -> tuple[float, ...]:
-    return tuple(float(distribution[i]) for i in ids)

@@ -81,8 +81,3 @@ def model_spec(repo_id: str) -> ModelSpec:
 
 def specs_for(playground: str) -> list[ModelSpec]:
     return [spec for spec in MODEL_SPECS if playground in spec.playgrounds]
-
-
-def offline_choices(playground: str) -> str:
-    """The models a page can use with no network, for messages."""
-    return " and ".join(spec.label for spec in specs_for(playground) if spec.offline)

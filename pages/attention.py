@@ -99,7 +99,7 @@ def attention_page() -> None:
 
 
 def attention_views(repo_id: str, text: str, pair: str) -> None:
-    spec, result = model_spec(repo_id), computed(repo_id, text, pair)
+    result = computed(repo_id, text, pair)
     if result.capped:
         st.warning(f"The input has {result.input_tokens} tokens; the views show the first {LIMITS.max_tokens} "
                    "(beyond that no heatmap is readable).")

@@ -1,7 +1,5 @@
 """Attention maps against a direct transformers forward; the hub path on local snapshots."""
 
-import shutil
-
 import numpy as np
 import pytest
 import torch
@@ -11,7 +9,7 @@ from models.attention_maps import AttentionLimits, attention_maps
 from models.hub import packaged_model_dir
 from models.offline import DownloadUnavailable
 from models.registry import PACKAGED_ENCODER, PROJECT_DECODER, model_spec
-from models.transformer_loading import LoadedModel, load_transformer
+from models.transformer_loading import load_transformer
 from tests.models.test_hf_tokenizers import lay_out_hub_cache
 
 SENTENCE = "The animal didn't cross the street because it was too tired."
