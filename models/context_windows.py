@@ -3,6 +3,11 @@
 One table, one source per row. Figures are those on OpenAI's model pages
 (platform.openai.com/docs/models/<model>) as of 2026; "context" counts input and
 output together, "max output" is the most the model returns in one answer.
+Each row cites its own model's page, or its family's ("gpt-3.5-turbo").
+Retired models (text-davinci-003, davinci: shut down in January 2024) are not
+listed: no current OpenAI page states their windows, and copies of the old
+pages disagree (4,000, 4,096 or 4,097 for text-davinci-003). Their encodings,
+p50k_base and r50k_base, stay on the page as bare encodings.
 """
 
 from __future__ import annotations
@@ -42,8 +47,6 @@ MODEL_LIMITS: tuple[ModelLimits, ...] = (
     _row("gpt-4", "cl100k_base", 8_192, 8_192),
     _row("gpt-3.5-turbo-1106", "cl100k_base", 16_385, 4_096, "gpt-3.5-turbo"),
     _row("gpt-3.5-turbo-0125", "cl100k_base", 16_385, 4_096, "gpt-3.5-turbo"),
-    _row("text-davinci-003", "p50k_base", 4_097, 4_097, "davinci-002"),
-    _row("davinci", "r50k_base", 2_049, 2_049, "davinci-002"),
 )
 DEFAULT_MODEL = "gpt-3.5-turbo-1106"
 

@@ -7,8 +7,10 @@ bytes each one holds. Special-token text typed by a user (`<|endoftext|>`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from models.byte_level import spelling_to_bytes
 from models.context_windows import MODEL_LIMITS, model_limits
 from models.encodings import ENCODING_NAMES, load_encoding
 from models.hub import model_file
@@ -24,6 +26,7 @@ class TokenViewLimits:
 
 
 LIMITS = TokenViewLimits()
+_FALLBACK_BYTE = re.compile(r"<0x([0-9A-Fa-f]{2})>")  # SentencePiece's spelling of a raw byte
 DEFAULT_TEXT = (
     "Tokens are not words. tiktoken is great! Unbelievably, \"tokenization\" splits rare words "
     "into pieces, while common ones stay whole.\n"
@@ -45,7 +48,7 @@ class TokenizerChoice:
 class Piece:
     token_id: int
     data: bytes  # exactly the bytes of the text this token stands for
-    label: str | None  # the tokenizer's own spelling ("##ing", "Ġthe"), if it has one
+    label: str | None  # a spelling shown instead of the bytes ("##ing", "▁the"); None shows the bytes
 
 
 @dataclass(frozen=True)
@@ -92,17 +95,38 @@ class TiktokenTokenizer:
 
 class HuggingFaceTokenizer:
     def __init__(self, tokenizer, name: str):
+        from tokenizers import decoders
+        from tokenizers.models import BPE
+
         self.tokenizer = tokenizer
         self.name = name
+        # Byte-level BPE (GPT-2, Qwen) spells raw bytes with stand-in glyphs; SentencePiece BPE
+        # with byte fallback (Llama 2) spells a byte "<0xE6>". Either way several tokens can share
+        # one character, so their bytes come from their spelling, not from the text span.
+        self.byte_level = isinstance(tokenizer.decoder, decoders.ByteLevel)
+        self.byte_fallback = isinstance(tokenizer.model, BPE) and bool(tokenizer.model.byte_fallback)
+        self.added_ids = frozenset(tokenizer.get_added_tokens_decoder())  # spelled as plain text
 
     def tokenize(self, text: str) -> Tokenization:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)
         return Tokenization(list(encoding.ids), list(encoding.offsets))
 
     def pieces(self, text: str, tokenization: Tokenization, limit: int) -> list[Piece]:
-        spans = tokenization.spans
-        return [Piece(i, text[spans[k][0]:spans[k][1]].encode("utf-8"), self.tokenizer.id_to_token(i))
-                for k, i in enumerate(tokenization.ids[:limit])]
+        return [self._piece(token_id, text[start:end])
+                for token_id, (start, end) in zip(tokenization.ids[:limit], tokenization.spans)]
+
+    def _piece(self, token_id: int, span: str) -> Piece:
+        spelling = self.tokenizer.id_to_token(token_id)
+        own_bytes = None
+        if token_id not in self.added_ids:
+            if self.byte_level:
+                own_bytes = spelling_to_bytes(spelling)
+            elif self.byte_fallback and (byte := _FALLBACK_BYTE.fullmatch(spelling)):
+                own_bytes = bytes.fromhex(byte[1])
+        if own_bytes is not None:
+            return Piece(token_id, own_bytes, None)  # shown as its bytes, like a tiktoken token
+        # WordPiece ("##ing") and SentencePiece ("▁the") spellings read well; the span gives the bytes.
+        return Piece(token_id, span.encode("utf-8"), spelling)
 
     def char_boundary(self, text: str, tokenization: Tokenization, k: int) -> int:
         return tokenization.spans[k][0] if k < len(tokenization.spans) else len(text)

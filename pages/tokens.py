@@ -18,6 +18,9 @@ from models.context_windows import DEFAULT_MODEL
 from models.registry import PACKAGED_ENCODER
 
 CHOICES = [c.key for c in tokenizer_choices()]
+# The widget's cap in Streamlit's MB: its browser side counts 1 MB as 1,000,000 bytes (1,048,576
+# on Windows), so it refuses what the page refuses; the page checks again for any other path.
+UPLOAD_MB = LIMITS.max_upload_bytes // 1_000_000
 STATE = PageState("tokens", [
     UrlParam("text", DEFAULT_TEXT),
     UrlParam("model", DEFAULT_MODEL, choices=CHOICES),
@@ -61,9 +64,10 @@ def load_uploaded_file() -> None:
         return
     data = upload.getvalue()
     if len(data) > LIMITS.max_upload_bytes:
+        # Exact byte counts: rounded to MB, a file one byte over would read as the limit itself.
         st.session_state["tokens.upload_error"] = (
-            f"{upload.name} is {len(data) / 1e6:.1f} MB; the limit is {LIMITS.max_upload_bytes / 1e6:.0f} MB. "
-            "Upload a shorter file, or paste part of it.")
+            f"{upload.name} is {len(data):,} bytes, over the limit of {LIMITS.max_upload_bytes:,} bytes "
+            f"({UPLOAD_MB:g} MB). Upload a shorter file, or paste part of it.")
         return
     try:
         STATE.set("text", data.decode("utf-8"))
@@ -152,8 +156,7 @@ def tokens_page() -> None:
             "together*: `gpt-3.5-turbo-1106` has 16,385 and answers with at most 4,096. "
             "Text beyond the window is cut, and the model never sees what was cut.")
     st.file_uploader("Upload a text file", type=["txt", "md", "csv", "json", "py", "html"],
-                     max_upload_size=LIMITS.max_upload_bytes // 1_000_000, key="tokens.upload",
-                     on_change=load_uploaded_file)
+                     max_upload_size=UPLOAD_MB, key="tokens.upload", on_change=load_uploaded_file)
     if st.session_state.get("tokens.upload_error"):
         st.error(st.session_state["tokens.upload_error"])
     text = st.text_area("Text", key=STATE.key("text"), height=160)

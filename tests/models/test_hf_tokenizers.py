@@ -5,10 +5,11 @@ from dataclasses import replace
 
 import pytest
 
+from models.byte_level import byte_to_glyph
 from models.hub import model_file, packaged_model_dir
 from models.offline import DownloadUnavailable
-from models.registry import PACKAGED_ENCODER, model_spec
-from models.tokenization import load_hf_tokenizer, load_tokenizer
+from models.registry import PACKAGED_ENCODER, PROJECT_DECODER, model_spec
+from models.tokenization import HuggingFaceTokenizer, load_hf_tokenizer, load_tokenizer
 
 TEXTS = ["Hello, world! Tokenizers split unbelievable words.", "naïve café [CLS] done", "x" * 3000]
 
@@ -72,3 +73,47 @@ def test_missing_hub_model_offline_names_the_bundled_choice(tmp_path, monkeypatc
     monkeypatch.setenv("PLAYGROUND_OFFLINE", "1")
     with pytest.raises(DownloadUnavailable, match="offline.*all-MiniLM"):
         model_file(model_spec("openai-community/gpt2"), "tokenizer.json", cache_dir=tmp_path)
+
+
+# Multi-byte characters of every length: 2 (é, ï), 3 (東, 京), 4 (🤖), a joined emoji, and mixes.
+MULTIBYTE_TEXTS = ["東京は日本の首都です。", "🤖", "café naïve", "mixed: 東 🤖 é x\n\tend", "👩‍👩‍👧 ok"]
+
+
+def test_byte_level_alphabet_equals_transformers():
+    from transformers.convert_slow_tokenizer import bytes_to_unicode  # GPT-2's table, their copy
+
+    assert byte_to_glyph() == bytes_to_unicode()
+
+
+def test_byte_level_pieces_hold_their_own_bytes(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from transformers import AutoTokenizer
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    ours = load_tokenizer(PROJECT_DECODER)  # as the page loads it
+    folder = model_file(model_spec(PROJECT_DECODER), "tokenizer.json").parent
+    reference = AutoTokenizer.from_pretrained(folder)
+    byte_of = {glyph: byte for byte, glyph in bytes_to_unicode().items()}
+    for text in MULTIBYTE_TEXTS:
+        tokens = ours.tokenize(text)
+        pieces = ours.pieces(text, tokens, limit=10_000)
+        assert b"".join(p.data for p in pieces) == text.encode("utf-8")
+        spellings = reference.convert_ids_to_tokens(tokens.ids)
+        assert [p.data for p in pieces] == [bytes(byte_of[g] for g in s) for s in spellings]
+        assert all(p.label is None for p in pieces)  # shown as bytes, never as stand-in glyphs
+    robot = ours.pieces("🤖", ours.tokenize("🤖"), 10)
+    assert len(robot) > 1  # the decoder's small vocabulary splits it, so the test means something
+
+
+def test_byte_fallback_pieces_hold_their_own_bytes():
+    from tokenizers import Tokenizer
+    from tokenizers.models import BPE
+
+    vocab = {"<unk>": 0, "a": 1, **{f"<0x{b:02X}>": 2 + b for b in range(256)}}
+    tokenizer = HuggingFaceTokenizer(Tokenizer(BPE(vocab, [], unk_token="<unk>", byte_fallback=True)), "tiny")
+    text = "a東a🤖"
+    tokens = tokenizer.tokenize(text)
+    pieces = tokenizer.pieces(text, tokens, 100)
+    assert [p.data for p in pieces] == [b"a", *[bytes([b]) for b in "東".encode()], b"a",
+                                        *[bytes([b]) for b in "🤖".encode()]]
+    assert pieces[0].label == "a" and pieces[1].label is None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.tokenization import load_tokenizer
+from models.tokenization import LIMITS, load_tokenizer
 from tests.pages.runner import run_page as run_in_app_test
 
 
@@ -97,13 +97,24 @@ def test_upload_fills_the_text():
     assert tokens_shown(at) == 6
 
 
-@pytest.mark.parametrize("content, message", [(b"x" * 2_000_001, "the limit is 2 MB"),
+@pytest.mark.parametrize("content, message", [(b"x" * (LIMITS.max_upload_bytes + 1),
+                                               f"{LIMITS.max_upload_bytes + 1:,} bytes, over the limit of "
+                                               f"{LIMITS.max_upload_bytes:,} bytes"),
                                               (b"\xff\xfe\x00bad", "not UTF-8")])
 def test_bad_uploads_say_why(content, message):
     at = run_page()
     at.file_uploader(key="tokens.upload").set_value(("big.txt", content, "text/plain")).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)
+
+
+def test_an_upload_exactly_at_the_limit_is_read():
+    text = "word " * (LIMITS.max_upload_bytes // 5)
+    assert len(text.encode()) == LIMITS.max_upload_bytes
+    at = run_page(model="cl100k_base")
+    at.file_uploader(key="tokens.upload").set_value(("edge.txt", text.encode(), "text/plain")).run()
+    assert not at.exception and not at.error
+    assert tokens_shown(at) == len(load_tokenizer("cl100k_base").tokenize(text).ids)
 
 
 def test_url_restores_and_records_the_state():
