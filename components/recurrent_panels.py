@@ -13,7 +13,8 @@ from models.course_map import SEQUENCE_MAPPINGS
 from models.recurrent_cells import STATE_LABELS, step_equations
 from models.recurrent_tasks import TASKS
 from models.sequence_features import FEATURES
-from models.sequence_mappings import many_to_many, many_to_one, one_to_one, prediction_accuracy, step_targets
+from models.sequence_mappings import (DEMO_LIMITS, demo_input, many_to_many, many_to_one, one_to_one,
+                                     prediction_accuracy, step_targets)
 from models.unit_finder import rank_units
 
 _CONFIG = {"displayModeBar": False}
@@ -42,9 +43,11 @@ def gates_panel(run, cell_name: str) -> None:
     height = 120 + 2 * trace.hidden.shape[1]
     st.caption(f"Every gate and state of the {cell_name}, units (rows) by time (columns). Gates run "
                "from 0 (closed, dark) to 1 (open, yellow); states from −1 (blue) to +1 (red). "
-               "Hover for the step's character, the unit and the value.")
+               "Hover for the step's character, the unit and the value. Characters in red are not in the "
+               "model's vocabulary: it reads them as the unknown symbol.")
     for name in trace.states:
-        show_heatmap(name, trace.states[name], chars, key=f"recurrent.heat.{name}", height=height)
+        show_heatmap(name, trace.states[name], chars, key=f"recurrent.heat.{name}", unknown=run.unknown,
+                     height=height)
 
 
 def step_panel(run, task, state) -> None:
@@ -69,6 +72,7 @@ def step_panel(run, task, state) -> None:
 
 
 def units_panel(run, task, state) -> None:
+    st.caption(task.units_note)
     if run.trace.steps < 8:
         st.info("Type a longer sequence (a few dozen characters) to find units reliably.")
     names = list(FEATURES)
@@ -106,7 +110,7 @@ def compare_panel(runs: dict, cell_names: dict, gradient_norms, gradient_text: s
         column.metric(f"{cell_names[cell]}: right on this input",
                       f"{prediction_accuracy(run, task, targets):.0%}")
     for cell, run in runs.items():
-        show_heatmap("h", run.trace.hidden, list(run.text), key=f"recurrent.compare.{cell}",
+        show_heatmap("h", run.trace.hidden, list(run.text), key=f"recurrent.compare.{cell}", unknown=run.unknown,
                      height=100 + 2 * run.trace.hidden.shape[1], title=f"{cell_names[cell]}: hidden state h")
     st.subheader("Gradient flow")
     st.caption("How much the loss at the last step can still change each earlier hidden state "
@@ -116,6 +120,15 @@ def compare_panel(runs: dict, cell_names: dict, gradient_norms, gradient_text: s
                   "task to text to follow your own input."))
     st.plotly_chart(gradient_flow_figure(gradient_norms(gradient_text), list(gradient_text)), config=_CONFIG,
                     key="recurrent.gradient-flow")
+
+
+def _demo_text_with_notice(text: str, limit: int) -> str:
+    """What a demo reads of `text`, with a notice when it had to cut it."""
+    kept, cut = demo_input(text, limit)
+    if cut:
+        st.warning(f"This demo reads only the first {limit} characters; "
+                   f"the other {len(text) - limit} are left out.")
+    return kept
 
 
 def mappings_panel(traced, generated) -> None:
@@ -129,18 +142,20 @@ def mappings_panel(traced, generated) -> None:
         st.html(mapping_html(demo.inputs, demo.outputs, aligned=True))
         st.markdown("**One-to-many**: one character in, a sequence out (each output fed back in).")
         first = st.text_input("First character", "T", max_chars=1, key="recurrent.map.first") or "T"
-        demo = generated(first, 24)
+        demo = generated(first, DEMO_LIMITS.generated)
         st.html(mapping_html(demo.inputs, demo.outputs, aligned=False))
     with many:
         st.markdown("**Many-to-one**: a sequence in, one answer out: how deep is it at the end?")
         brackets = st.text_input("Brackets", "(()(()))(", key="recurrent.map.many-one") or "()"
-        demo = many_to_one(traced("brackets", "lstm", brackets[:200]), count_task)
+        read = _demo_text_with_notice(brackets, DEMO_LIMITS.many_to_one)
+        demo = many_to_one(traced("brackets", "lstm", read), count_task)
         st.html(mapping_html(demo.inputs, demo.outputs, aligned=False))
         st.caption("0 open brackets at the end: balanced." if demo.outputs == ["0"]
                    else f"{demo.outputs[0]} bracket(s) still open at the end.")
         st.markdown("**Many-to-many (aligned)**: one output per input step.")
         brackets = st.text_input("Brackets", "((a)(b))", key="recurrent.map.many-many") or "()"
-        demo = many_to_many(traced("brackets", "lstm", brackets[:60]), count_task)
+        read = _demo_text_with_notice(brackets, DEMO_LIMITS.many_to_many)
+        demo = many_to_many(traced("brackets", "lstm", read), count_task)
         st.html(mapping_html(demo.inputs, demo.outputs, aligned=True))
         st.caption(f"{len(demo.inputs)} in, {len(demo.outputs)} out: an aligned network can only answer "
                    "once per step, so the output is exactly as long as the input. The encoder-decoder "

@@ -16,7 +16,9 @@ import streamlit as st
 from components.figure_cache import shared_figure
 from components.token_chips import CHIP_STYLE
 from models.recurrent_cells import STATE_LABELS
+from models.recurrent_tasks import UNKNOWN
 
+UNKNOWN_COLOUR = "#d62728"  # characters outside the vocabulary, in ticks (the chips use a red background)
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "→"}
 GATES = {"i", "f", "o", "r", "z"}  # sigmoid outputs, always in (0, 1)
 _CONFIG = {"displayModeBar": False}
@@ -26,40 +28,60 @@ def visible_char(char: str) -> str:
     return VISIBLE.get(char, char)
 
 
-def _time_axis(chars: list[str]) -> dict:
+def _tick_label(char: str, unknown: bool) -> str:
+    # plotly reads tags in tick text: the character is escaped, the red marker is ours
+    shown = html.escape(visible_char(char), quote=False)
+    return f'<span style="color:{UNKNOWN_COLOUR}"><b>{shown}</b></span>' if unknown else shown
+
+
+def _hover_label(char: str, unknown: bool) -> str:
+    shown = f"'{html.escape(visible_char(char), quote=False)}'"
+    return f"{shown} → {UNKNOWN} (not in the vocabulary)" if unknown else shown
+
+
+def _flags(chars: list[str], unknown: list[bool] | None) -> list[bool]:
+    if unknown is not None and len(unknown) != len(chars):
+        raise ValueError(f"unknown has {len(unknown)} flags for {len(chars)} characters.")
+    return list(unknown) if unknown is not None else [False] * len(chars)
+
+
+def _time_axis(chars: list[str], unknown: list[bool] | None = None) -> dict:
     # Step numbers keep repeated characters apart; the ticks show the characters.
     ticks = list(range(len(chars)))
     step = max(1, len(chars) // 80)  # at most ~80 labels, or they overlap
-    labels = [html.escape(visible_char(c), quote=False) for c in chars]  # plotly reads tags in tick text
+    labels = [_tick_label(c, u) for c, u in zip(chars, _flags(chars, unknown))]
     return dict(tickmode="array", tickvals=ticks[::step], ticktext=labels[::step],
                 tickangle=0, showgrid=False)
 
 
 @shared_figure
-def state_heatmap(name: str, values: np.ndarray, chars: list[str], *, height: int = 220,
-                  title: str | None = None) -> go.Figure:
-    """Units (rows) by time (columns) for one gate or state."""
-    steps, units = values.shape
+def state_heatmap(name: str, values: np.ndarray, chars: list[str], *, unknown: list[bool] | None = None,
+                  height: int = 220, title: str | None = None) -> go.Figure:
+    """Units (rows) by time (columns) for one gate or state; `unknown` marks characters read as UNKNOWN."""
+    steps, units = values.shape  # (T, H)
+    if len(chars) != steps:
+        raise ValueError(f"{len(chars)} characters for {steps} steps: give one character per step.")
     if name in GATES:
         colour = dict(colorscale="Viridis", zmin=0.0, zmax=1.0)
     else:  # tanh-bounded states, or a cell state that can grow: centre on zero
         bound = max(1.0, float(np.abs(values).max())) if name == "c" else 1.0
         colour = dict(colorscale="RdBu", zmid=0.0, zmin=-bound, zmax=bound, reversescale=True)
-    shown = [html.escape(visible_char(c), quote=False) for c in chars]
+    shown = [_hover_label(c, u) for c, u in zip(chars, _flags(chars, unknown))]
     figure = go.Figure(go.Heatmap(
-        z=values.T, x=list(range(steps)), y=list(range(units)), **colour,
-        customdata=np.tile(np.array(shown, dtype=object), (units, 1)),
-        hovertemplate="step %{x} · '%{customdata}'<br>unit %{y}<br>value %{z:.3f}<extra></extra>",
+        z=values.T, x=list(range(steps)), y=list(range(units)), **colour,  # z: (H, T)
+        customdata=np.tile(np.array(shown, dtype=object), (units, 1)),  # (H, T): the step's character
+        hovertemplate="step %{x} · %{customdata}<br>unit %{y}<br>value %{z:.3f}<extra></extra>",
         colorbar=dict(thickness=10, len=0.9)))
     figure.update_layout(title=dict(text=title or STATE_LABELS[name], x=0, font=dict(size=14)), height=height,
-                         margin=dict(l=40, r=10, t=30, b=30), xaxis=_time_axis(chars),
+                         margin=dict(l=40, r=10, t=30, b=30), xaxis=_time_axis(chars, unknown),
                          yaxis=dict(title="unit", autorange="reversed"))
     return figure
 
 
-def show_heatmap(name: str, values: np.ndarray, chars: list[str], *, key: str, height: int = 220,
-                 title: str | None = None) -> None:
-    st.plotly_chart(state_heatmap(name, values, chars, height=height, title=title), config=_CONFIG, key=key)
+def show_heatmap(name: str, values: np.ndarray, chars: list[str], *, key: str, unknown: list[bool] | None = None,
+                 height: int = 220, title: str | None = None) -> None:
+    st.plotly_chart(state_heatmap(name, values, chars, unknown=unknown, height=height, title=title),
+                    config=_CONFIG, key=key)
 
 
 @shared_figure

@@ -24,7 +24,7 @@ GRU (blocks stacked as r, z, n; the reset gate multiplies W_hn h + b_hn):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -44,6 +44,10 @@ class CellTrace:
     kind: str  # "rnn", "lstm" or "gru"
     states: dict[str, np.ndarray]  # name -> (T, H), names as in CELL_STATES[kind]
     initial: dict[str, np.ndarray]  # "h" (and "c" for an LSTM) before the first step, (H,)
+    # RNN only: the two terms inside its nonlinearity, (T, H) each; "input" = W_ih x_t + b_ih,
+    # "recurrent" = W_hh h_{t-1} + b_hh. Kept so an equation can show what the tanh squashes.
+    terms: dict[str, np.ndarray] = field(default_factory=dict)
+    activation: str = "tanh"  # the RNN's nonlinearity, "tanh" or "relu"
 
     @property
     def steps(self) -> int:
@@ -81,9 +85,9 @@ def _initial(h0, hidden: int) -> torch.Tensor:
     return torch.zeros(hidden) if h0 is None else torch.as_tensor(h0, dtype=torch.float32).reshape(hidden)
 
 
-def _as_trace(kind: str, steps: dict[str, list], initial: dict[str, torch.Tensor]) -> CellTrace:
+def _as_trace(kind: str, steps: dict[str, list], initial: dict[str, torch.Tensor], **extra) -> CellTrace:
     states = {name: torch.stack(steps[name]).numpy() for name in CELL_STATES[kind]}  # (T, H) each
-    return CellTrace(kind, states, {name: value.numpy() for name, value in initial.items()})
+    return CellTrace(kind, states, {name: value.numpy() for name, value in initial.items()}, **extra)
 
 
 @torch.no_grad()
@@ -92,11 +96,13 @@ def rnn_trace(module: nn.RNN, inputs: torch.Tensor, h0=None) -> CellTrace:
     activation = torch.tanh if module.nonlinearity == "tanh" else torch.relu
     x_part = _sequence(module, inputs) @ w_ih.T + b_ih  # (T, H): the input's share, all steps at once
     h = h_start = _initial(h0, hidden)
-    steps = {"h": []}
+    steps, recurrent = {"h": []}, []
     for t in range(x_part.shape[0]):
-        h = activation(x_part[t] + w_hh @ h + b_hh)
+        recurrent.append(w_hh @ h + b_hh)  # (H,): what the previous state adds
+        h = activation(x_part[t] + recurrent[-1])
         steps["h"].append(h)
-    return _as_trace("rnn", steps, {"h": h_start})
+    terms = {"input": x_part.numpy(), "recurrent": torch.stack(recurrent).numpy()}  # (T, H) each
+    return _as_trace("rnn", steps, {"h": h_start}, terms=terms, activation=module.nonlinearity)
 
 
 @torch.no_grad()
@@ -168,5 +174,8 @@ def step_equations(trace: CellTrace, t: int, unit: int) -> list[str]:
             rf"h_t = (1 - z_t) \cdot n_t + z_t \cdot h_{{t-1}} = (1 - {v['z']}) \cdot {p['n']} + "
             rf"{p['z']} \cdot {h_prev} = {v['h']}",
         ]
-    return [rf"h_t = \tanh(W_{{ih}} x_t + b_{{ih}} + W_{{hh}} h_{{t-1}} + b_{{hh}}) = {v['h']}",
-            rf"\text{{with }} h_{{t-1}} = {h_prev}"]
+    squash = r"\tanh" if trace.activation == "tanh" else r"\operatorname{relu}"
+    x_term, h_term = (float(trace.terms[name][t, unit]) for name in ("input", "recurrent"))
+    return [rf"h_t = {squash}(W_{{ih}} x_t + b_{{ih}} + W_{{hh}} h_{{t-1}} + b_{{hh}}) = {squash}({x_term:.3f} + "
+            rf"{_n(h_term)}) = {squash}({x_term + h_term:.3f}) = {v['h']}",
+            rf"\text{{with }} h_{{t-1}} = {h_prev}:\quad W_{{hh}} h_{{t-1}} + b_{{hh}} = {h_term:.3f}"]

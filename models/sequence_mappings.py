@@ -17,6 +17,22 @@ from models.recurrent_tasks import Task, encode, inputs_and_targets
 
 
 @dataclass(frozen=True)
+class DemoLimits:
+    """How much each demo reads or writes: they show one chip per step, and a row holds only so many."""
+    many_to_one: int = 200  # characters read before the one answer
+    many_to_many: int = 60  # characters read, each with its output chip under it
+    generated: int = 24  # characters one-to-many writes
+
+
+DEMO_LIMITS = DemoLimits()
+
+
+def demo_input(text: str, limit: int) -> tuple[str, bool]:
+    """The part of `text` a demo reads (its first `limit` characters), and whether anything was cut."""
+    return text[:limit], len(text) > limit
+
+
+@dataclass(frozen=True)
 class MappingDemo:
     name: str
     inputs: list[str]  # one label per input step
@@ -41,10 +57,15 @@ def many_to_many(run: RecurrentRun, task: Task) -> MappingDemo:
 
 
 @torch.no_grad()
-def one_to_many(model, task: Task, first: str, length: int = 24) -> MappingDemo:
-    """Greedy generation: each output becomes the next input (a next-character task only)."""
+def one_to_many(model, task: Task, first: str, length: int = DEMO_LIMITS.generated) -> MappingDemo:
+    """Greedy generation from the first character of `first`: each output becomes the next input.
+
+    Only a next-character task can feed its outputs back in; any other raises ValueError.
+    """
     if task.outputs[1:] != tuple(task.vocabulary[1:]):
         raise ValueError("One-to-many feeds outputs back as inputs: it needs a next-character task.")
+    if not first:
+        raise ValueError("Type one character to start from.")
     ids = encode(task, first[:1]).ids
     outputs = []
     for _ in range(length):

@@ -76,7 +76,7 @@ def recurrent_page() -> None:
         st.warning(f"The input is longer than {MAX_STEPS} characters: only the first {MAX_STEPS} are run.")
     if any(run.unknown):
         st.warning(f"{sum(run.unknown)} character(s) are not in this model's vocabulary: they are "
-                   "read as the unknown symbol � and marked in red under Step through.")
+                   "read as the unknown symbol � and marked in red in the heatmaps and under Step through.")
     # Only the open tab runs (the others cost nothing), and the URL says which one is open.
     gates, steps, units, compare, mappings = st.tabs(
         ["Gates & states", "Step through", "Find units", "LSTM vs GRU vs RNN", "Four mappings"],

@@ -1,5 +1,7 @@
 """Gate-by-gate traces against torch.nn's own RNN, LSTM and GRU."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -80,9 +82,50 @@ def test_unsupported_shapes_are_refused():
         cell_trace(nn.Linear(2, 2), inputs())
 
 
+def numbers(line):
+    """The decimal numbers written in an equation line, in order."""
+    return [float(n) for n in re.findall(r"-?\d+\.\d+", line)]
+
+
 def test_equations_show_the_traced_numbers():
+    """Each cell's equation, against gates recomputed here from torch.nn's weights and outputs."""
     torch.manual_seed(0)
-    trace = cell_trace(nn.LSTM(INPUT, HIDDEN), inputs())
-    lines = step_equations(trace, 5, 3)
-    assert f"{trace.states['c'][5, 3]:.3f}" in lines[1] and f"{trace.states['c'][4, 3]:.3f}" in lines[1]
-    assert "h_t" in step_equations(cell_trace(nn.GRU(INPUT, HIDDEN), inputs()), 0, 0)[1]
+    x, t, unit = inputs(), 5, 3
+    lstm = nn.LSTM(INPUT, HIDDEN)
+    lines = step_equations(cell_trace(lstm, x), t, unit)
+    _, (h, c) = reference(lstm, x[: t + 1])
+    _, (_, c_prev) = reference(lstm, x[:t])
+    i, f, g, o = (x[t] @ lstm.weight_ih_l0.T + lstm.bias_ih_l0 + h_prev_of(lstm, x, t) @ lstm.weight_hh_l0.T
+                  + lstm.bias_hh_l0).detach().chunk(4)
+    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+    np.testing.assert_allclose(numbers(lines[0]), [i[unit], f[unit], g[unit], o[unit]], atol=1e-3)
+    np.testing.assert_allclose(numbers(lines[1]), [f[unit], c_prev[0, 0, unit], i[unit], g[unit], c[0, 0, unit]],
+                               atol=1e-3)
+    np.testing.assert_allclose(numbers(lines[2]), [o[unit], c[0, 0, unit], h[0, 0, unit]], atol=1e-3)
+
+    gru = nn.GRU(INPUT, HIDDEN)
+    lines = step_equations(cell_trace(gru, x), t, unit)
+    h_prev, h = h_prev_of(gru, x, t), reference(gru, x[: t + 1])[0][t]
+    x_r, x_z, x_n = (x[t] @ gru.weight_ih_l0.T + gru.bias_ih_l0).detach().chunk(3)
+    h_r, h_z, h_n = (h_prev @ gru.weight_hh_l0.T + gru.bias_hh_l0).detach().chunk(3)
+    r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
+    n = torch.tanh(x_n + r * h_n)
+    np.testing.assert_allclose(numbers(lines[0]), [r[unit], z[unit], n[unit]], atol=1e-3)
+    np.testing.assert_allclose(numbers(lines[1]), [z[unit], n[unit], z[unit], h_prev[unit], h[unit]], atol=1e-3)
+
+    rnn = nn.RNN(INPUT, HIDDEN)
+    lines = step_equations(cell_trace(rnn, x), t, unit)
+    h_prev, h = h_prev_of(rnn, x, t), reference(rnn, x[: t + 1])[0][t]
+    x_term = (x[t] @ rnn.weight_ih_l0.T + rnn.bias_ih_l0)[unit].item()
+    h_term = (h_prev @ rnn.weight_hh_l0.T + rnn.bias_hh_l0)[unit].item()
+    assert r"\tanh(" in lines[0]
+    np.testing.assert_allclose(numbers(lines[0]), [x_term, h_term, x_term + h_term, h[unit]], atol=1e-3)
+    assert np.tanh(x_term + h_term) == pytest.approx(h[unit].item(), abs=1e-5)  # the squashed sum is h_t
+    np.testing.assert_allclose(numbers(lines[1]), [h_prev[unit], h_term], atol=1e-3)
+    relu = step_equations(cell_trace(nn.RNN(INPUT, HIDDEN, nonlinearity="relu"), x), t, unit)
+    assert "relu" in relu[0] and r"\tanh" not in relu[0]
+
+
+def h_prev_of(module, x, t):
+    """torch.nn's hidden state before step t, (H,)."""
+    return torch.zeros(HIDDEN) if t == 0 else reference(module, x[:t])[0][t - 1]

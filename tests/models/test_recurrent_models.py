@@ -16,10 +16,10 @@ from torch.nn import functional as F
 from models.gradient_flow import hidden_state_gradient_norms
 from models.recurrent_models import (CELLS, WEIGHTS_DIR, RecurrentConfig, SequenceModel, load_shipped_model,
                                      run_with_trace, weights_path)
-from models.recurrent_tasks import (MAX_DEPTH, MAX_STEPS, TASKS, UNKNOWN, bracket_strings, encode,
-                                    held_out_texts, inputs_and_targets)
+from models.recurrent_tasks import (HELD_OUT_SEED, HELD_OUT_STRINGS, MAX_DEPTH, MAX_STEPS, TASKS, UNKNOWN,
+                                    bracket_strings, encode, held_out_texts, inputs_and_targets)
 from models.sequence_features import FEATURES, bracket_depth
-from models.train_recurrent import TrainConfig, pooled_trace, train
+from models.train_recurrent import TRAINING, TrainConfig, pooled_trace, train, training_batches
 from models.unit_finder import rank_units
 
 METRICS = json.loads((WEIGHTS_DIR / "metrics.json").read_text())
@@ -48,6 +48,21 @@ def test_bracket_strings_are_seeded_and_stay_within_depth():
     depths = np.concatenate([bracket_depth(text) for text in strings])
     assert depths.max() == MAX_DEPTH and (depths == 0).mean() < 0.3
     assert 10 <= min(map(len, strings)) and max(map(len, strings)) <= 120
+
+
+def test_held_out_bracket_strings_were_never_trained_on():
+    """Oracle: the training script's own batches, and a fresh replay of both seeds' streams."""
+    config, task = TRAINING["brackets"], TASKS["brackets"]
+    batches = training_batches(task, config)
+    rows = [row for _ in range(3) for row in next(batches)[0].tolist()]  # the first batches' input ids
+    for row, text in zip(rows, bracket_strings(len(rows), config.seed), strict=True):
+        assert row[:len(text)] == encode(task, text).ids and not any(row[len(text):])  # then padding
+    seen = set(bracket_strings(config.steps * config.batch_size, config.seed))
+    stream = bracket_strings(HELD_OUT_STRINGS + 50, HELD_OUT_SEED)
+    held_out = held_out_texts(task)
+    assert any(text in seen for text in stream[:HELD_OUT_STRINGS])  # the overlap this guards against is real
+    assert held_out == [text for text in stream if text not in seen][:HELD_OUT_STRINGS]
+    assert not seen & set(held_out)
 
 
 def test_unknown_characters_are_marked_and_mapped_to_zero(shipped):
@@ -160,6 +175,22 @@ def test_each_bracket_model_has_a_unit_that_counts(shipped, cell):
     reported = METRICS["models"][f"brackets_{cell}"]["find units"]["bracket depth"]
     assert (best.state, best.unit) == (reported["state"], reported["unit"])
     assert best.correlation == pytest.approx(reported["correlation"], abs=1e-3)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_text_find_units_match_the_report_and_the_page_note(shipped, cell):
+    """The text models' best units, as metrics.json reports them and as loosely as the page's note says."""
+    model, task = shipped["text", cell], TASKS["text"]
+    texts = held_out_texts(task)[:8]
+    pooled = pooled_trace([run_with_trace(model, task, text).trace for text in texts])
+    for name in FEATURES:
+        best = rank_units(pooled, np.concatenate([FEATURES[name](text) for text in texts]), top=1)[0]
+        reported = METRICS["models"][f"text_{cell}"]["find units"][name]
+        assert (best.state, best.unit) == (reported["state"], reported["unit"]), name
+        assert best.correlation == pytest.approx(reported["correlation"], abs=1e-3)
+        if name in ("inside quotes", "position in line"):
+            assert 0.1 < abs(best.correlation) < 0.45, (name, best)  # "|r| around 0.2 to 0.4"
+    assert "brackets task" in task.units_note
 
 
 # ---- gradient flow ----------------------------------------------------------

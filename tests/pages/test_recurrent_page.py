@@ -1,8 +1,12 @@
 """The recurrent page through AppTest: every model, bad input, URL state, find units."""
 
+import html
+
 import pytest
 
-from models.recurrent_tasks import MAX_STEPS, TASKS
+from models.recurrent_models import load_shipped_model, run_with_trace
+from models.recurrent_tasks import MAX_STEPS, TASKS, depth_targets
+from models.sequence_mappings import DEMO_LIMITS, many_to_one, one_to_many
 from tests.pages.runner import run_page as run_in_app_test
 
 LONG_BRACKETS = "((a)(b(c)))(()((()))(b))" * 6
@@ -45,6 +49,13 @@ def test_unknown_characters_are_marked():
     assert "not in the vocabulary" in at.html[0].proto.body
 
 
+def test_unknown_characters_are_marked_in_the_heatmaps():
+    at = run_page(task="brackets", cell="gru", text="((é€))")
+    specs = [chart.proto.spec for chart in plotly_charts(at)]
+    units = load_shipped_model("brackets", "gru").config.hidden_size
+    assert len(specs) == 4 and all(spec.count("not in the vocabulary") == 2 * units for spec in specs)  # hover cells
+
+
 def test_long_input_is_capped_with_a_notice():
     at = run_page(task="brackets", text="(" * (MAX_STEPS + 100), tab="Step through")
     assert any(f"first {MAX_STEPS}" in w.value for w in at.warning)
@@ -74,6 +85,20 @@ def test_find_units_finds_a_depth_counter(cell):
     assert abs(table["correlation r"].iloc[0]) > 0.9
 
 
+def test_find_units_on_text_says_its_cells_are_fuzzier():
+    at = run_page(task="text", cell="lstm", tab="Find units")
+    assert TASKS["text"].units_note in [c.value for c in at.caption] and "brackets task" in TASKS["text"].units_note
+
+
+def test_plain_rnn_equation_shows_what_the_tanh_squashes():
+    at = run_page(task="brackets", cell="rnn", text="((a)(b))", unit="5", step="3", tab="Step through")
+    trace = run_with_trace(load_shipped_model("brackets", "rnn"), TASKS["brackets"], "((a)(b))").trace
+    x_term, h_term = trace.terms["input"][3, 5], trace.terms["recurrent"][3, 5]
+    shown = at.latex[0].value.strip("$\n")  # st.latex wraps the line in $$
+    assert f"{x_term:.3f}" in shown and f"{abs(h_term):.3f}" in shown and f"{x_term + h_term:.3f}" in shown
+    assert shown.endswith(f"= {trace.hidden[3, 5]:.3f}")
+
+
 def test_example_picker_fills_the_text():
     at = run_page(task="brackets")
     example = TASKS["brackets"].examples[-1]
@@ -85,6 +110,44 @@ def test_aligned_many_to_many_has_one_output_per_input():
     at = run_page(tab="Four mappings")
     at.text_input(key="recurrent.map.many-many").set_value("(()())").run()
     assert any("6 in, 6 out" in c.value for c in at.caption)
+
+
+def chip_texts(body):
+    """The characters of the chips in an HTML body, in order, unescaped."""
+    return [html.unescape(chunk.split("</span>")[0].split(">", 1)[1]) for chunk in body.split('class="chip"')[1:]]
+
+
+def test_one_to_many_shows_the_generated_characters():
+    at = run_page(tab="Four mappings")
+    at.text_input(key="recurrent.map.first").set_value("d").run()
+    expected = one_to_many(load_shipped_model("text", "lstm"), TASKS["text"], "d")
+    visible = {" ": "␣", "\n": "↵"}
+    assert len(expected.outputs) == DEMO_LIMITS.generated
+    assert ["d"] + [visible.get(c, c) for c in expected.outputs] in [chip_texts(h.proto.body) for h in at.html]
+
+
+@pytest.mark.parametrize("brackets", ["((a)(b", "(()())"])
+def test_many_to_one_caption_says_the_final_depth(brackets):
+    at = run_page(tab="Four mappings")
+    at.text_input(key="recurrent.map.many-one").set_value(brackets).run()
+    task = TASKS["brackets"]
+    answer = many_to_one(run_with_trace(load_shipped_model("brackets", "lstm"), task, brackets), task).outputs[0]
+    assert answer == str(depth_targets(brackets)[-1])  # the oracle the caption should agree with
+    expected = ("0 open brackets at the end: balanced." if answer == "0"
+                else f"{answer} bracket(s) still open at the end.")
+    assert expected in [c.value for c in at.caption]
+
+
+def test_long_demo_inputs_are_cut_with_a_notice():
+    at = run_page(tab="Four mappings")
+    assert not at.warning
+    long = "(a)" * 30  # 90 characters
+    at.text_input(key="recurrent.map.many-many").set_value(long).run()
+    limit = DEMO_LIMITS.many_to_many
+    assert any(f"first {limit} characters" in w.value and f"other {len(long) - limit}" in w.value for w in at.warning)
+    assert any(f"{limit} in, {limit} out" in c.value for c in at.caption)
+    at.text_input(key="recurrent.map.many-one").set_value("(" * (DEMO_LIMITS.many_to_one + 5)).run()
+    assert any(f"first {DEMO_LIMITS.many_to_one} characters" in w.value for w in at.warning)
 
 
 def test_hostile_text_stays_text():
