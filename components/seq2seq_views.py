@@ -6,6 +6,7 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from components.figure_cache import shared_figure
 from components.recurrent_views import visible_char
@@ -24,10 +25,11 @@ ARCHITECTURES = {
 
 @shared_figure
 def alignment_figure(attention: np.ndarray, source: list[str], outputs: list[str], upto: int) -> go.Figure:
-    """Output steps (rows) by input characters (columns); rows after `upto` not yet written."""
+    """Output steps (rows) by input characters (columns); rows after `upto` not yet written, nor labelled."""
     shown = attention.astype(float).copy()
     shown[upto + 1:] = np.nan
     columns = [html.escape(visible_char(c), quote=False) for c in source]
+    written = [html.escape(o, quote=False) if i <= upto else "" for i, o in enumerate(outputs)]
     figure = go.Figure(go.Heatmap(
         z=shown, x=list(range(len(source))), y=list(range(len(outputs))), colorscale="Purples", zmin=0, zmax=1,
         hovertemplate="writes step %{y}<br>looks at character %{x}<br>weight %{z:.2f}<extra></extra>",
@@ -35,7 +37,7 @@ def alignment_figure(attention: np.ndarray, source: list[str], outputs: list[str
     figure.update_layout(height=140 + 26 * len(outputs), margin=dict(l=60, r=10, t=10, b=30),
                          xaxis=dict(tickmode="array", tickvals=list(range(len(source))), ticktext=columns, tickangle=0),
                          yaxis=dict(tickmode="array", tickvals=list(range(len(outputs))),
-                                    ticktext=[html.escape(o, quote=False) for o in outputs], autorange="reversed",
+                                    ticktext=written, autorange="reversed",
                                     title="output"))
     return figure
 
@@ -52,6 +54,30 @@ def bottleneck_figure(curves: dict[str, list[tuple[int, int, float]]], input_cha
         figure.add_vline(x=input_chars, line_dash="dot", annotation_text="your input")
     figure.update_layout(height=300, margin=dict(l=40, r=10, t=30, b=40), yaxis=dict(tickformat=".0%", range=[0, 1.05]),
                          xaxis=dict(title="input length (characters)"), legend=dict(orientation="h", y=-0.3))
+    return figure
+
+
+@shared_figure
+def candidates_figure(candidates: dict[str, list[tuple[str, float]] | None]) -> go.Figure:
+    """One panel per model: the likeliest tokens of one decoding step and their probabilities.
+
+    `candidates` maps a panel title to (token, probability) pairs, likeliest first, or None for a model
+    that had already stopped.
+    """
+    titles = [html.escape(title if pairs is not None else f"{title}: stopped earlier", quote=False)
+              for title, pairs in candidates.items()]
+    figure = make_subplots(rows=1, cols=len(candidates), subplot_titles=titles, horizontal_spacing=0.15)
+    for column, pairs in enumerate(candidates.values(), start=1):
+        if pairs is None:
+            continue
+        tokens = [html.escape(token, quote=False) for token, _ in pairs]
+        probabilities = [p for _, p in pairs]
+        figure.add_bar(x=probabilities, y=tokens, orientation="h", marker_color="#7b68b5", showlegend=False,
+                       text=[f"{p:.1%}" for p in probabilities], textposition="auto",
+                       hovertemplate="%{y}: %{x:.2%}<extra></extra>", row=1, col=column)
+        figure.update_yaxes(type="category", autorange="reversed", row=1, col=column)  # likeliest on top
+        figure.update_xaxes(range=[0, 1], tickformat=".0%", row=1, col=column)
+    figure.update_layout(height=220, margin=dict(l=50, r=10, t=30, b=30))
     return figure
 
 

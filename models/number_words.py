@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.seq2seq_tasks import ONES, TENS
+from models.seq2seq_tasks import MAX_NUMBER, ONES, TENS, number_to_words
 
 _SMALL = {word: value for value, word in enumerate(ONES)} | {word: 10 * k for k, word in enumerate(TENS) if word}
 _SCALES = {"thousand": 1_000, "million": 1_000_000}
@@ -10,8 +10,9 @@ _SCALES = {"thousand": 1_000, "million": 1_000_000}
 
 def words_to_number(text: str) -> int | None:
     """The number `text` names, or None when it is not a number the task's grammar writes."""
+    words = text.lower().replace("-", " ").split()
     total, group = 0, None
-    for word in text.lower().replace("-", " ").split():
+    for word in words:
         if word in _SMALL:
             group = (group or 0) + _SMALL[word]
         elif word == "hundred" and group:
@@ -22,4 +23,8 @@ def words_to_number(text: str) -> int | None:
             return None
     if group is None and total == 0:
         return None
-    return total + (group or 0)
+    number = total + (group or 0)
+    if number > MAX_NUMBER:
+        return None
+    # the loop adds up "one one" or "five thousand two million" too: keep only what the grammar would write
+    return number if number_to_words(number).replace("-", " ").split() == words else None

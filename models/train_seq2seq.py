@@ -16,6 +16,10 @@ Evaluation (greedy decoding, exact match of the whole digit string):
               CURVE_SEED + bucket index, up to the grammar's longest input;
               the buckets past COMMON_SOURCE_CHARS are rare in training:
               the bottleneck curve.
+  fixed batch FIXED_BATCH_SIZE pairs of the training distribution from seed
+              FIXED_BATCH_SEED, scored by the training loss function with
+              the final weights: a figure the tests reproduce exactly with a
+              different decoding loop.
 Short numbers repeat training ones (there are only ten one-digit numbers);
 long ones almost never do.
 
@@ -48,7 +52,10 @@ HELD_OUT_COUNT = 500
 CURVE_SEED = 2000
 BUCKET_COUNT = 200
 BUCKET_WIDTH = 20  # characters; buckets 1-20, 21-40, ... up to the longest input of the grammar
+FIXED_BATCH_SEED = 3000
+FIXED_BATCH_SIZE = 64
 FINAL_LOSS = "final train loss (mean of last 100 steps)"
+FIXED_BATCH_LOSS = "teacher-forced loss on the fixed batch, final weights"
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,16 @@ def exact_match(model: Seq2Seq, pairs: list[tuple[str, str]]) -> float:
     return float(np.mean([out == digits for out, (_, digits) in zip(written, pairs)]))
 
 
+def fixed_batch_pairs() -> list[tuple[str, str]]:
+    return training_examples(FIXED_BATCH_SIZE, FIXED_BATCH_SEED)
+
+
+@torch.no_grad()
+def fixed_batch_loss(model: Seq2Seq) -> float:
+    """The training loss function on one fixed batch: unlike a mean over the last steps, it belongs to these weights."""
+    return teacher_forced_loss(model, *batch(fixed_batch_pairs())).item()
+
+
 def held_out_pairs(count: int = HELD_OUT_COUNT) -> list[tuple[str, str]]:
     return training_examples(count, HELD_OUT_SEED)
 
@@ -137,6 +154,7 @@ def data_report(config: TrainConfig) -> dict:
             "training share by length": dict(zip((f"{a}-{b}" for a, b in length_buckets()),
                                                  training_share_by_length(config.seed))),
             "grammar's longest source": longest_source_chars(),
+            "fixed batch": f"{FIXED_BATCH_SIZE} pairs of the training distribution from seed {FIXED_BATCH_SEED}",
             "held out": f"{HELD_OUT_COUNT} pairs of the training distribution from seed {HELD_OUT_SEED}",
             "bottleneck curve": f"{BUCKET_COUNT} pairs per {BUCKET_WIDTH}-character bucket, "
                                 f"bucket i from seed {CURVE_SEED} + i",
@@ -151,7 +169,8 @@ def train_one(kind: str, config: TrainConfig, on_step: Callable[[int, float], No
     seconds = time.perf_counter() - started
     save_seq2seq(model, weights_path(kind))
     return {"config": asdict(model.config), "parameters": sum(p.numel() for p in model.parameters()),
-            "training": {**asdict(config), "seconds": round(seconds, 1), FINAL_LOSS: float(np.mean(losses[-100:]))},
+            "training": {**asdict(config), "seconds": round(seconds, 1), FINAL_LOSS: float(np.mean(losses[-100:])),
+                         FIXED_BATCH_LOSS: fixed_batch_loss(model)},
             "held out accuracy": exact_match(model, held_out_pairs()),
             "accuracy by source length": bottleneck_curve(model)}
 

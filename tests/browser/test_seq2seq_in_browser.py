@@ -14,6 +14,6 @@ def test_typed_number_shows_both_answers_and_the_alignment(page, app_url):
     metrics = page.get_by_test_id("stMetricValue")
     expect(metrics).to_have_text(["342007", "342007"])
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
-    assert page.locator(".js-plotly-plot").count() >= 4
+    assert page.locator(".js-plotly-plot").count() >= 5  # alignment, top candidates, curve, two context vectors
     assert exceptions(page) == 0
     maybe_screenshot(page, "seq2seq")

@@ -14,3 +14,10 @@ def test_not_a_number():
     assert words_to_number("") is None
     assert words_to_number("hello world") is None
     assert words_to_number("thousand") is None
+
+
+def test_words_the_grammar_would_not_write():
+    for text in ("one one", "twenty twenty", "five thousand two million", "seven hundred hundred",
+                 "zero zero", "nine hundred million nine hundred million", "one " * 60):
+        assert words_to_number(text) is None, text
+    assert words_to_number("Forty  Two") == 42  # case and spacing are not the grammar's business
