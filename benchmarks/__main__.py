@@ -1,4 +1,8 @@
-"""Run every benchmark and print each figure with its in-run baseline ratio."""
+"""Run every benchmark and print each figure with its in-run baseline ratio.
+
+`python -m benchmarks` runs them all; `python -m benchmarks server finetune` only those whose
+names or modules contain one of the words given.
+"""
 
 import sys
 from pathlib import Path
@@ -15,6 +19,8 @@ def main() -> None:
                         ("prompt playground generation", generation.run),
                         ("fine-tuning lab job", finetune.run), ("GAN lab trainers", gan.run),
                         ("server", server.run)):
+        if sys.argv[1:] and not any(word in f"{name} {bench.__module__}" for word in sys.argv[1:]):
+            continue
         print(f"== {name}")
         for label, value in bench().items():
             print(f"  {label:<62} {value:10.3f}")

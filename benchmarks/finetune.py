@@ -22,7 +22,8 @@ STEPS = 20
 
 
 def bare_seconds_per_step(base, data, config: FinetuneConfig) -> float:
-    model = classifier_copy(base, len(data.classes), config)  # gradients only outside config.frozen
+    used = torch.tensor(sorted({i for ids in _token_ids(base, data.train_texts, config.max_tokens) for i in ids}))
+    model = classifier_copy(base, len(data.classes), config, used)  # as the job: gradients outside config.frozen
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.learning_rate)
     ids = _token_ids(base, data.train_texts[:config.batch_size], config.max_tokens)
     batch, mask = _padded(ids, base.tokenizer.pad_token_id)

@@ -15,7 +15,9 @@ from models.finetune import BLOCKS, PRESETS, FinetuneResult
 
 POLL_SECONDS = 1.0  # live curves once a second: more often steals CPU from the job on two cores
 JOB, RUNS = "finetune.job", "finetune.runs"
-RUNS_WITH_WEIGHTS = 3  # a full fine-tune keeps ~90 MB of weights: older runs keep their numbers only
+# Trained weights a session keeps for trying runs out, newest first: a full fine-tune's are ~45 MB,
+# a head's a few KB. Older runs keep their numbers only (every session shares the server's memory).
+WEIGHTS_KEPT_BYTES = 64 * 2**20
 _CONFIG = {"displaylogo": False}
 
 
@@ -87,8 +89,11 @@ def finish(progress) -> None:
         return
     runs: list[Run] = st.session_state.setdefault(RUNS, [])
     runs.append(Run(f"Run {len(runs) + 1} · {frozen_label(progress.result.config.frozen)}", data, progress.result))
-    for old in runs[:-RUNS_WITH_WEIGHTS]:
-        old.result.trained_state = {}
+    kept = 0
+    for run in reversed(runs):
+        kept += run.result.weight_bytes
+        if kept > WEIGHTS_KEPT_BYTES and run is not runs[-1]:
+            run.result.trained_state = {}
 
 
 def result_panel(run: Run) -> None:

@@ -15,6 +15,10 @@ outputs, which is exactly what transfer learning computes, a hundred times
 cheaper. The encoder's pooler (a [CLS] layer that mean pooling never uses) is
 dropped from copies, so the parameter counts are those of what is trained.
 
+Copies share the frozen blocks' tensors with the shared encoder (read-only,
+never handed to the optimizer) and copy only what learns. When the embeddings
+learn, only the rows of tokens in the training texts do (`TrainedRows`): the
+other rows get no gradient anyway, and a dense table would cost ~190 MB more.
 The result keeps the trained parameters of non-frozen blocks only, enough for
 `predict` to rebuild the model later without a full copy per run.
 """
@@ -32,6 +36,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from models.embedding_rows import TrainedRows
 from models.labelled_data import LabelledData
 from models.training_loop import train_steps
 from models.transformer_loading import LoadedModel
@@ -40,6 +45,8 @@ LAYERS = 6  # all-MiniLM-L6-v2
 BLOCKS = ("embeddings", *(f"layer {i}" for i in range(LAYERS)), "head")
 ENCODER_BLOCKS = BLOCKS[:-1]
 HEAD = "head"  # always trained
+WORD_EMBEDDINGS = "encoder.embeddings.word_embeddings"
+TRAINED_ROW_IDS = f"{WORD_EMBEDDINGS}.ids"
 
 
 def freeze_bottom(n: int) -> frozenset[str]:
@@ -73,6 +80,7 @@ class FinetuneConfig:
     eval_examples: int = 64  # size of that held-out batch
     max_tokens: int = 64  # longer texts are cut; the shipped reviews need fewer than 40
     fast_path: bool = True  # head-only runs reuse the encoder's outputs; False forces full passes (tests)
+    dense_embeddings: bool = False  # True copies and trains the whole word-embedding table (tests compare)
     seed: int = 0
 
     @classmethod
@@ -118,6 +126,11 @@ class FinetuneResult:
     weight_change: dict[str, float]  # ||W_after - W_before|| / ||W_before|| per block; 0.0 when frozen
     trained_state: dict[str, torch.Tensor] = field(repr=False)  # classifier names -> CPU tensors, non-frozen only
 
+    @property
+    def weight_bytes(self) -> int:
+        """Memory the kept trained parameters hold."""
+        return sum(t.numel() * t.element_size() for t in self.trained_state.values())
+
 
 # ---- the classifier ---------------------------------------------------------------------
 
@@ -158,13 +171,23 @@ def block_module(model: SentenceClassifier, block: str) -> nn.Module:
     return model.encoder.encoder.layer[int(block.split()[1])]
 
 
-def classifier_copy(base: LoadedModel, num_classes: int, config: FinetuneConfig) -> SentenceClassifier:
-    """A classifier around a private copy of the base encoder, gradients on outside `config.frozen`.
+def classifier_copy(base: LoadedModel, num_classes: int, config: FinetuneConfig,
+                    trained_rows: torch.Tensor | None = None) -> SentenceClassifier:
+    """A classifier around a copy of the base encoder, gradients on outside `config.frozen`.
 
+    Frozen blocks keep the base's own tensors (no copy). With `trained_rows` (token ids) and
+    learning embeddings, only those rows of the word-embedding table are copied and learn.
     Its head is drawn from torch's global RNG: seed it first.
     """
-    encoder = copy.deepcopy(base.model)
+    shared = [p for name, p in base.model.named_parameters() if block_of(f"encoder.{name}") in config.frozen]
+    sparse = trained_rows is not None and "embeddings" not in config.frozen
+    table = base.model.embeddings.word_embeddings.weight
+    if sparse:
+        shared.append(table)  # replaced below: not worth copying
+    encoder = copy.deepcopy(base.model, memo={id(p): p for p in shared})
     encoder.pooler = None  # mean pooling never uses it
+    if sparse:
+        encoder.embeddings.word_embeddings = TrainedRows(table, trained_rows)
     model = SentenceClassifier(encoder, num_classes, config.dropout)
     for name, parameter in model.named_parameters():
         parameter.requires_grad_(block_of(name) not in config.frozen)
@@ -250,7 +273,7 @@ def _sample_order(n: int, batch_size: int, generator: torch.Generator):
 
 @torch.no_grad()
 def _logits_in_batches(model: SentenceClassifier, ids: list[list[int]], pad_id: int,
-                       batch_size: int = 64) -> torch.Tensor:
+                       batch_size: int = 16) -> torch.Tensor:
     return torch.cat([model(i, m) for i, m in _batches(ids, pad_id, batch_size)])  # (N, K)
 
 
@@ -263,9 +286,11 @@ def confusion_matrix(labels: Sequence[int], predicted: Sequence[int], num_classe
 
 
 @torch.no_grad()
-def _relative_change(after: list[torch.Tensor], before: list[torch.Tensor]) -> float:
-    change = math.sqrt(sum(float((a - b).pow(2).sum()) for a, b in zip(after, before)))
-    return change / max(math.sqrt(sum(float(b.pow(2).sum()) for b in before)), 1e-12)
+def _relative_change(after: list[torch.Tensor], before: list[torch.Tensor], rows: int = 4096) -> float:
+    # Differences in chunks of rows: one of the whole word-embedding table would be 47 MB more at a job's end.
+    change = math.sqrt(sum(float(torch.linalg.vector_norm(a[i:i + rows] - b[i:i + rows])) ** 2
+                           for a, b in zip(after, before) for i in range(0, len(a), rows)))
+    return change / max(math.sqrt(sum(float(torch.linalg.vector_norm(b)) ** 2 for b in before)), 1e-12)
 
 
 class _Job:
@@ -378,10 +403,11 @@ def _run_head_only(base, data, config, job, eval_rows):
 
 def _run_copy(base, data, config, job, eval_rows):
     """Fine-tuning: a copy of the encoder with frozen blocks' gradients off, trained end to end."""
-    model = classifier_copy(base, len(data.classes), config)
+    train_ids = _token_ids(base, data.train_texts, config.max_tokens)
+    rows = None if config.dense_embeddings else torch.tensor(sorted({i for ids in train_ids for i in ids}))
+    model = classifier_copy(base, len(data.classes), config, rows)
     initial_head = [p.detach().clone() for p in model.head.parameters()]
     pad_id = base.tokenizer.pad_token_id
-    train_ids = _token_ids(base, data.train_texts, config.max_tokens)
     test_ids = _token_ids(base, data.test_texts, config.max_tokens)
     train_y, test_y = torch.tensor(data.train_labels), torch.tensor(data.test_labels)
 
@@ -396,23 +422,26 @@ def _run_copy(base, data, config, job, eval_rows):
 
     _set_modes(model, config.frozen)
     steps = _optimise(job, model, model.head, loss_of, evaluate, len(data.train_texts))
+    model.zero_grad(set_to_none=True)  # the last step's gradients
     model.eval()
     logits = _logits_in_batches(model, test_ids, pad_id)
     weight_change = _weight_change(base, model, initial_head)
     # No clone: the copy is dropped after this, so its trained tensors can move into the result as they are.
     trained = {name: p.detach() for name, p in model.named_parameters() if block_of(name) not in config.frozen}
+    if isinstance(model.encoder.embeddings.word_embeddings, TrainedRows):
+        trained[TRAINED_ROW_IDS] = model.encoder.embeddings.word_embeddings.ids
     return logits, weight_change, trained, steps
 
 
 def _weight_change(base: LoadedModel, model: SentenceClassifier, initial_head: list[torch.Tensor]) -> dict[str, float]:
     before: dict[str, list[torch.Tensor]] = {block: [] for block in BLOCKS}
     after: dict[str, list[torch.Tensor]] = {block: [] for block in BLOCKS}
-    trained = dict(model.named_parameters())
     for name, parameter in base.model.named_parameters():
         block = block_of(f"encoder.{name}")
         if block is not None:
+            module, attribute = name.rsplit(".", 1)  # by attribute: TrainedRows gives its whole table
             before[block].append(parameter.detach())
-            after[block].append(trained[f"encoder.{name}"].detach())
+            after[block].append(getattr(model.encoder.get_submodule(module), attribute).detach())
     before[HEAD], after[HEAD] = initial_head, list(model.head.parameters())
     return {block: _relative_change(after[block], before[block]) for block in BLOCKS}
 
@@ -422,7 +451,7 @@ def _weight_change(base: LoadedModel, model: SentenceClassifier, initial_head: l
 def trained_model(base: LoadedModel, result: FinetuneResult) -> SentenceClassifier:
     """A temporary classifier: a copy of the base encoder with the run's trained parameters, in eval mode."""
     with torch.random.fork_rng(devices=[]):
-        model = classifier_copy(base, len(result.classes), result.config)
+        model = classifier_copy(base, len(result.classes), result.config, result.trained_state.get(TRAINED_ROW_IDS))
     missing, unexpected = model.load_state_dict(result.trained_state, strict=False)
     if unexpected:
         raise ValueError(f"This result does not fit the encoder: {unexpected[:3]}")

@@ -51,7 +51,10 @@ def learn_panel() -> None:
             "- **Freezing the bottom layers** is the middle way: lower layers hold general features (words, "
             "syntax), upper ones more task-specific ones (Howard & Ruder, 2018, *ULMFiT*; Devlin et al., 2019, "
             "*BERT*).\n"
-            "- A frozen block's weights do not move at all: the chart after each run shows exactly 0 for them.")
+            "- A frozen block's weights do not move at all: the chart after each run shows exactly 0 for them.\n"
+            "- When the **embeddings** learn, only the rows of the tokens that occur in the training texts can "
+            "move: a word the data never shows gets no gradient. (So the job copies and trains just those rows, "
+            "which saves the server ~190 MB.)")
 
 
 def data_panel() -> LabelledData | None:

@@ -10,8 +10,9 @@ import torch
 
 import models.finetune as finetune
 from models.finetune import (BLOCKS, ENCODER_BLOCKS, FINE_TUNE_EVERYTHING, PRESETS, TRANSFER_LEARNING,
-                             FinetuneConfig, block_of, classifier_copy, freeze_bottom, parameter_counts, predict,
+                             TRAINED_ROW_IDS, WORD_EMBEDDINGS, FinetuneConfig, block_of, classifier_copy, freeze_bottom, parameter_counts, predict,
                              run_finetune, trained_model)
+from models.embedding_rows import TrainedRows
 from models.labelled_data import LabelledData, shipped_reviews
 from models.registry import PACKAGED_ENCODER
 from models.transformer_loading import load_transformer
@@ -137,6 +138,52 @@ def test_fine_tuning_everything_changes_every_block_but_not_the_base(base, small
     result = run_finetune(base, small, FinetuneConfig.tiny(frozen=FINE_TUNE_EVERYTHING, steps=2))
     assert not result.fast_path and result.frozen_parameters == 0
     assert all(result.weight_change[block] > 0 for block in BLOCKS)
+    assert_base_untouched(base, snapshot)
+
+
+def test_copies_share_the_frozen_blocks_tensors_and_copy_the_learning_ones(base):
+    model = classifier_copy(base, 2, FinetuneConfig(frozen=TOP_TWO))
+    shared = {id(p) for p in base.model.parameters()}
+    for name, parameter in model.named_parameters():
+        assert (id(parameter) in shared) == (block_of(name) in TOP_TWO), name
+
+
+def test_trained_rows_embed_like_the_dense_table_they_replace(base):
+    table = base.model.embeddings.word_embeddings.weight
+    rows = TrainedRows(table, torch.tensor([7, 2023, 101, 7]))
+    assert rows.ids.tolist() == [7, 101, 2023] and rows.rows.shape == (3, 384)
+    with torch.no_grad():
+        rows.rows.add_(1.0)
+    input_ids = torch.tensor([[101, 5, 2023, 0], [7, 7, 9, 102]])  # (B, T)
+    expected = torch.nn.functional.embedding(input_ids, rows.weight)
+    assert torch.equal(rows(input_ids), expected)
+    assert torch.equal(rows.weight[5], table[5]) and torch.equal(rows.weight[7], table[7] + 1.0)
+    loss = rows(input_ids).sum()
+    loss.backward()
+    assert table.grad is None and rows.rows.grad is not None
+
+
+def test_learning_only_the_used_embedding_rows_trains_exactly_what_a_dense_table_would(base, small, snapshot):
+    """Rows of tokens outside the training texts get no gradient, so a dense table leaves them alone too
+    (weight decay off: it would shrink them, the only difference)."""
+    config = FinetuneConfig.tiny(frozen=FINE_TUNE_EVERYTHING, steps=3, weight_decay=0.0)
+    sparse = run_finetune(base, small, config)
+    dense = run_finetune(base, small, FinetuneConfig.tiny(frozen=FINE_TUNE_EVERYTHING, steps=3, weight_decay=0.0,
+                                                          dense_embeddings=True))
+    word = f"{WORD_EMBEDDINGS}.weight"
+    assert word in dense.trained_state and word not in sparse.trained_state
+    ids = sparse.trained_state[TRAINED_ROW_IDS]
+    assert 100 < len(ids) < 5000  # the reviews use a small part of the 30,522 rows
+    assert torch.allclose(sparse.trained_state[f"{WORD_EMBEDDINGS}.rows"], dense.trained_state[word][ids], atol=1e-6)
+    untouched = torch.ones(len(dense.trained_state[word]), dtype=torch.bool)
+    untouched[ids] = False
+    assert torch.equal(dense.trained_state[word][untouched], snapshot["embeddings.word_embeddings.weight"][untouched])
+    for name, tensor in dense.trained_state.items():
+        if name != word:
+            assert torch.allclose(sparse.trained_state[name], tensor, atol=1e-6), name
+    assert [r.loss for r in sparse.history] == pytest.approx([r.loss for r in dense.history], abs=1e-6)
+    assert sparse.weight_change == pytest.approx(dense.weight_change, rel=1e-4)
+    assert [p for p, _ in predict(base, sparse, small.test_texts)] == [p for p, _ in predict(base, dense, small.test_texts)]
     assert_base_untouched(base, snapshot)
 
 

@@ -5,6 +5,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.finetune_panels import WEIGHTS_KEPT_BYTES
 from models.finetune import ENCODER_BLOCKS, freeze_bottom
 from tests.pages.runner import run_page as run_in_app_test
 
@@ -70,6 +71,19 @@ def test_runs_compare_and_try_the_model():
     at.text_input(key="finetune.try").set_value("A wonderful, moving film.").run()
     predictions = at.dataframe[-1].value
     assert len(predictions) == 2 and set(predictions["prediction"]) <= {"positive", "negative"}
+
+
+def test_a_session_keeps_the_weights_of_its_newest_runs_within_a_budget():
+    at = run_job(run_page(steps="10", frozen=""))  # fine-tune everything: ~45 MB of weights a run
+    run_job(at)
+    runs = at.session_state["finetune.runs"]
+    assert [r.result.frozen_parameters for r in runs] == [0, 0]
+    assert WEIGHTS_KEPT_BYTES / 2 < runs[1].result.weight_bytes < WEIGHTS_KEPT_BYTES
+    assert [r.can_predict for r in runs] == [False, True]
+    at.text_input(key="finetune.try").set_value("Dull and far too long.").run()
+    predictions = at.dataframe[-1].value
+    assert list(predictions["prediction"])[0] == "(weights dropped to save memory)"
+    assert list(predictions["prediction"])[1] in {"positive", "negative"}
 
 
 def upload(content: bytes, name="mine.csv") -> AppTest:
