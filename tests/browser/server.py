@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -44,15 +45,22 @@ def streamlit_server(extra_env: dict[str, str] | None = None, app: str | None = 
     """Yields (url, process, seconds_to_healthy) for app.py (or `app`), offline as in CI."""
     port = free_port()
     env = {**os.environ, "PLAYGROUND_OFFLINE": "1", "HF_HUB_OFFLINE": "1", **(extra_env or {})}
+    # The log goes to a file: a pipe nobody reads would stall a chatty server once it filled up.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app or "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        seconds = wait_healthy(url, process)
+        try:
+            seconds = wait_healthy(url, process)
+        except (RuntimeError, TimeoutError) as error:
+            log.seek(0)
+            raise RuntimeError(f"{error}; its log ends:\n{log.read()[-2000:].decode(errors='replace')}") from None
         yield url, process, seconds
     finally:
+        log.close()
         process.terminate()
         try:
             process.wait(timeout=10)

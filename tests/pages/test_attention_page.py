@@ -1,11 +1,11 @@
 """The attention page through AppTest: views, toggles, bad input, offline hub models, URL state."""
 
-import base64
 import json
 
 import numpy as np
 
 from models.registry import PROJECT_DECODER
+from tests.pages.runner import chart_specs, values
 from tests.pages.runner import run_page as run_in_app_test
 
 HOSTILE = "</script><img src=x onerror=alert(1)>"
@@ -13,18 +13,6 @@ HOSTILE = "</script><img src=x onerror=alert(1)>"
 
 def run_page(**query):
     return run_in_app_test("attention.py", **query)
-
-
-def chart_specs(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def values(data):
-    """A plotly array as numpy: plotly sends numpy arrays as base64 typed arrays."""
-    if isinstance(data, dict):
-        shape = [int(n) for n in str(data.get("shape", "-1")).split(",")]
-        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).reshape(shape).astype(float)
-    return np.array(data, dtype=float)
 
 
 def heatmap_tokens(spec):

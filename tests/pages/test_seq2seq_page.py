@@ -8,8 +8,8 @@ from models.seq2seq_metrics import bottleneck_curves, rare_training_share
 from models.seq2seq_models import KINDS, load_shipped_seq2seq, translate
 from models.seq2seq_tasks import COMMON_SOURCE_CHARS, END, EXAMPLES, MAX_SOURCE_CHARS
 from tests.models.test_seq2seq_models import diagonal_correlation
+from tests.pages.runner import chart_specs, values
 from tests.pages.runner import run_page as run_in_app_test
-from tests.pages.test_attention_page import chart_specs, values
 
 NAMES = {"plain": "Plain encoder-decoder", "attention": "With attention"}
 CHARTS = ("alignment", "candidates", "curve", "context-plain", "context-attention")
