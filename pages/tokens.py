@@ -97,8 +97,10 @@ def window_section(key: str, text: str, n_tokens: int) -> None:
     max_output = item.max_output or item.context_window // 2
     if STATE.value("reserve") > max_output:
         STATE.set("reserve", max_output)
+    limit = (f"{item.label} returns at most {max_output:,} tokens" if item.max_output else
+             f"{item.label} states no output limit, so up to half its window here")
     st.slider("Tokens reserved for the answer", 0, max_output, key=STATE.key("reserve"),
-              help=f"{item.label} returns at most {max_output:,} tokens; they share the window with the input.")
+              help=f"{limit}; the answer shares the window with the input.")
     usage = context_window_usage(n_tokens, STATE.value("reserve"), item.context_window)
     context_gauge(usage)
     st.caption(f"Source: {item.source}")

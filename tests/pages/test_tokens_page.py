@@ -42,6 +42,13 @@ def test_reserving_output_counts_against_the_window():
     at.slider(key="tokens.reserve").set_value(4_096).run()
     assert any("Fits" in s.value for s in at.success)
     assert at.slider(key="tokens.reserve").max == 4_096
+    assert "returns at most 4,096 tokens" in at.slider(key="tokens.reserve").help
+
+
+def test_a_tokenizer_with_no_stated_output_limit_says_so():
+    at = run_page(model="sentence-transformers/all-MiniLM-L6-v2", text="hello world")
+    slider = at.slider(key="tokens.reserve")
+    assert slider.max == 512 // 2 and "states no output limit" in slider.help
 
 
 def test_switching_to_a_missing_encoding_offers_the_bundled_one():
