@@ -9,6 +9,10 @@ from plotly.subplots import make_subplots
 from models.gan_data import DIGIT_SIDE
 
 REAL, FAKE, ARROW = "#2E8B57", "#6C4AB6", "#D2691E"
+# (name, history key, colour, chart): every line its own colour, so no two lines of the page look alike.
+LOSS_SERIES = (("D loss", "d_loss", "#1F77B4", 1), ("G loss", "g_loss", FAKE, 1),
+               ("D(real)", "d_real", REAL, 2), ("D(generated)", "d_fake", "#E377C2", 2))
+MOST_CHART_POINTS = 1000  # per line of the losses chart
 ARROW_LENGTH = 0.25  # the longest arrow, in the box's units; the others scale with their gradient
 
 
@@ -30,23 +34,46 @@ def arena_figure(real: np.ndarray, fake: np.ndarray, push: np.ndarray, grid: np.
     figure.add_scatter(x=xs, y=ys, mode="lines", name="where G is pushed", line=dict(color=ARROW, width=1),
                        hoverinfo="skip")
     box = [float(grid[0]), float(grid[-1])]
-    figure.update_layout(height=480, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.05),
+    # The legend sits above the plot: below it, it covered the x axis's tick labels.
+    figure.update_layout(height=500, margin=dict(l=10, r=10, t=40, b=10),
+                         legend=dict(orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom"),
                          xaxis=dict(range=box, showgrid=False, zeroline=False, constrain="domain"),
                          yaxis=dict(range=box, showgrid=False, zeroline=False, scaleanchor="x"))
     return figure
 
 
+def thinned(history: dict[str, np.ndarray], most: int = MOST_CHART_POINTS) -> dict[str, np.ndarray]:
+    """The history averaged over runs of consecutive steps, so that at most `most` points remain.
+
+    A long run has tens of thousands of steps; sending all of them on every
+    live tick made each redraw slower and slower. Averages keep the trend (and
+    calm GAN losses' step-to-step noise); a run's steps are shown by its last step.
+    """
+    steps = len(history["step"])
+    run = -(-steps // most)  # ceil: steps per point
+    if run <= 1:
+        return history
+    starts = np.arange(0, steps, run)
+    means = {key: np.add.reduceat(values.astype(np.float64), starts) / np.diff(np.append(starts, steps))
+             for key, values in history.items() if key != "step"}
+    return {"step": history["step"][np.minimum(starts + run, steps) - 1], **means}
+
+
 def losses_figure(history: dict[str, np.ndarray]) -> go.Figure:
-    """Both players' losses, and how real D finds real and generated samples, by step."""
+    """Both players' losses, and how real D finds real and generated samples, by step; a legend per chart."""
     figure = make_subplots(rows=1, cols=2, subplot_titles=("losses", "D's belief that a sample is real"),
                            horizontal_spacing=0.1)
-    steps = history["step"]
-    for name, key, colour, col in (("D loss", "d_loss", "#1F77B4", 1), ("G loss", "g_loss", FAKE, 1),
-                                   ("D(real)", "d_real", REAL, 2), ("D(generated)", "d_fake", FAKE, 2)):
-        figure.add_scatter(x=steps, y=history[key], name=name, line=dict(color=colour, width=1.2), row=1, col=col)
+    shown = thinned(history)
+    for name, key, colour, col in LOSS_SERIES:
+        figure.add_scatter(x=shown["step"], y=shown[key], name=name, line=dict(color=colour, width=1.2),
+                           legend="legend" if col == 1 else "legend2", row=1, col=col)
     figure.update_yaxes(range=[0, 1], row=1, col=2)
-    figure.update_xaxes(title_text="step")
-    figure.update_layout(height=280, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.3))
+    figure.update_xaxes(title_text="step", title_standoff=4)
+    # Each legend under its own chart, below the axis title, so neither hides ticks or the other chart.
+    under = dict(orientation="h", y=-0.25, yanchor="top", xanchor="left")
+    figure.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10),
+                         legend=dict(under, x=figure.layout.xaxis.domain[0]),
+                         legend2=dict(under, x=figure.layout.xaxis2.domain[0]))
     return figure
 
 

@@ -105,7 +105,8 @@ def user_points(points, name: str = "your points") -> Distribution:
         raise ValueError(f"{bad} point(s) have a missing, infinite or NaN coordinate; remove them and try again.")
     if not MIN_USER_POINTS <= len(array) <= MAX_USER_POINTS:
         raise ValueError(f"Give between {MIN_USER_POINTS} and {MAX_USER_POINTS} points; got {len(array)}. "
-                         + ("Draw or add some more." if len(array) < MIN_USER_POINTS else "Keep a random subset."))
+                         + ("Add more rows to the CSV." if len(array) < MIN_USER_POINTS
+                            else "Keep a random subset of the rows."))
     low, high = array.min(axis=0), array.max(axis=0)
     spread = float((high - low).max())
     if spread == 0 or not np.isfinite(spread):

@@ -38,7 +38,7 @@ def use_preset() -> None:
 
 def reset_points() -> None:
     st.session_state.pop("gan.points", None)
-    st.session_state["gan.points-running"] = False
+    set_running("points", False)
 
 
 def learn_panel() -> None:
@@ -101,13 +101,28 @@ def draw_points(trainer) -> None:
         st.plotly_chart(losses_figure(snapshot.history), config=CONFIG, key="gan.losses")
 
 
+def kept_running_key(kind: str) -> str:
+    return f"_kept.gan.{kind}-running"
+
+
+def set_running(kind: str, running: bool) -> None:
+    """Switch Train live from code (call before its toggle is drawn)."""
+    st.session_state[f"gan.{kind}-running"] = running
+    st.session_state[kept_running_key(kind)] = running
+
+
 def controls(kind: str, trainer, reset) -> None:
     # A toggle, not a button: its value survives a click that lands while a training tick is running.
     running_key = f"gan.{kind}-running"
+    # Streamlit forgets a widget that a run does not draw (another page, the other tab), which switched
+    # Train live off behind the student's back; a plain key keeps it, so training resumes on return.
+    if running_key not in st.session_state:
+        st.session_state[running_key] = st.session_state.get(kept_running_key(kind), False)
     run, one, hundred, again = st.columns(4)
     run.toggle("Train live", key=running_key, help="Trains a slice of steps every fraction of a second; "
                                                    "you can change the settings while it runs.")
-    running = st.session_state.get(running_key, False)
+    running = st.session_state[running_key]
+    st.session_state[kept_running_key(kind)] = running
     if one.button("One step", key=f"gan.{kind}-one", disabled=running, width="stretch"):
         trainer.train(1)
     if hundred.button("100 steps", key=f"gan.{kind}-hundred", disabled=running, width="stretch"):
@@ -144,7 +159,7 @@ def points_tab() -> None:
 
 def reset_digits() -> None:
     st.session_state.pop("gan.digits", None)
-    st.session_state["gan.digits-running"] = False
+    set_running("digits", False)
 
 
 def draw_digits(trainer) -> None:
@@ -165,8 +180,14 @@ def latent_walk(trainer) -> None:
     last = ends[1].number_input("To digit", 0, 31, 1, key="gan.walk-to")
     position = ends[2].slider("Where on the way", 0, 10, 5, key="gan.walk-at")
     walk = trainer.interpolate(trainer.view_z(first), trainer.view_z(last), steps=11)
-    st.plotly_chart(digits_figure(tile_digits(walk, columns=11), f"step {position} of 10, framed", height=150,
-                                  framed=position), config=CONFIG, key="gan.walk")
+    # The walk is outside the live fragment (its inputs would rerun a training tick on every move), so
+    # while training runs it lags the grid above: its title says which generator it shows.
+    st.plotly_chart(digits_figure(tile_digits(walk, columns=11),
+                                  f"generator at step {trainer.step_count:,}; step {position} of 10 framed",
+                                  height=150, framed=position), config=CONFIG, key="gan.walk")
+    if st.session_state.get("gan.digits-running"):
+        st.caption("While Train live is on, the walk keeps the generator it was drawn with; move a slider "
+                   "above or pause to redraw it with the newest one.")
 
 
 def digits_tab() -> None:
