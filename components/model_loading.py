@@ -34,7 +34,8 @@ def ready(repo_id: str, playground: str, use_instead: Callable[[str], None] | No
     spec = model_spec(repo_id)
     try:
         if spec.source == "hub" and repo_id not in _fetched_models():
-            with_download_progress(lambda report: model_dir(spec, on_progress=report), spec.label)
+            with_download_progress(lambda report: model_dir(spec, on_progress=report, playground=playground),
+                                   spec.label)
             _fetched_models().add(repo_id)
         with st.spinner(f"Loading {spec.label}…"):
             return shared_transformer(repo_id)

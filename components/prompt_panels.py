@@ -86,12 +86,25 @@ def answer_summary(answer: Answer) -> str:
                else "Greedy: the likeliest token every step."))
 
 
+def kept_step(widget_key: str, kept_key: str, steps: int) -> str:
+    """`widget_key`, its value restored from `kept_key` and clamped to 0…steps-1; returns the key.
+
+    Streamlit forgets the state of a widget that a run does not draw, as the slider in a tab
+    that is not open, so the chosen step is kept under a key of its own as well.
+    """
+    chosen = st.session_state.get(widget_key, st.session_state.get(kept_key, 0))
+    st.session_state[widget_key] = min(max(int(chosen), 0), steps - 1)  # a newer answer may be shorter
+    return widget_key
+
+
 def step_inspector(answer: Answer, settings: SamplingSettings, key: str) -> None:
     """Pick a step; see its top candidates, before and after the current settings."""
     if not answer.steps:
         return
     labels = [f"{s.index}: {s.text!r}" for s in answer.steps]
-    index = st.select_slider("Step", range(len(answer.steps)), format_func=lambda i: labels[i], key=f"{key}.step")
+    index = st.select_slider("Step", range(len(answer.steps)), format_func=lambda i: labels[i],
+                             key=kept_step(f"{key}.step", f"{key}.chosen-step", len(answer.steps)))
+    st.session_state[f"{key}.chosen-step"] = index
     show_answer(answer.prompt, answer.steps, selected=index)
     step = answer.steps[index]
     shaped = step.reshaped(settings.temperature, settings.top_k, settings.top_p)

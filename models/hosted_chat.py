@@ -43,8 +43,7 @@ class HostedSettings:
     max_tokens: int = 256  # sent as `max_tokens`, which OpenAI-compatible providers widely accept
 
     def __post_init__(self):
-        parts = urlsplit(self.base_url.strip()) if isinstance(self.base_url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        if not _is_http_address(self.base_url):
             raise ValueError(f"The base URL {self.base_url!r} is not an http(s) address; "
                              "enter one like https://api.openai.com/v1 (your provider's docs give it).")
         if not isinstance(self.model, str) or not self.model.strip():
@@ -54,6 +53,18 @@ class HostedSettings:
             raise ValueError(f"The timeout must be more than 0 seconds, not {self.timeout_s}.")
         if not (isinstance(self.max_tokens, int) and self.max_tokens >= 1):
             raise ValueError(f"max_tokens must be a whole number of at least 1, not {self.max_tokens!r}.")
+
+
+def _is_http_address(url) -> bool:
+    """An http(s) URL with a host; anything urlsplit cannot parse ("http://[::1") is not one."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # raises ValueError on a port that is not a number ("http://host:abc")
+    except ValueError:  # e.g. "Invalid IPv6 URL": Python's words, not ones a student can act on
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 class HostedError(RuntimeError):

@@ -11,6 +11,7 @@ from components.prompt_views import show_answer
 from components.routing import ensure_router
 from components.url_state import PageState, UrlParam, flag, float_between, int_between
 from models.generation import max_positions
+from models.hub import needs_download
 from models.prompt_tasks import TASKS, preset_prompt, task
 from models.prompting import prepare_chat, prepare_completion
 from models.registry import PROJECT_DECODER, model_spec, specs_for
@@ -131,8 +132,12 @@ def chat_tab(repo_id: str, settings) -> None:
                 "Offline, try the Chat task under Answer: a plain model imitates a dialogue, and that shows the "
                 "difference.")
         for other in chat_models:
-            st.button(f"Use {other.label}", key=f"prompts.chat-use.{other.repo_id}", on_click=use_model,
-                      args=(other.repo_id,))
+            # Offline and not in the hub cache it cannot load: say so instead of offering a dead end.
+            missing = needs_download(other)
+            st.button(f"Use {other.label}" + (" (needs a download)" if missing else ""),
+                      key=f"prompts.chat-use.{other.repo_id}", on_click=use_model, args=(other.repo_id,),
+                      disabled=missing, help="This machine is offline and the model's files are not here: "
+                      "run the app online once to download them." if missing else None)
         return
     loaded = ready(repo_id, "prompts", use_model)
     if loaded is not None:

@@ -34,3 +34,21 @@ def test_hostile_prompt_runs_nothing(page, app_url):
     expect(page.get_by_text('<img src=x onerror="window.__xss=1"> hello').first).to_be_visible()
     assert page.evaluate("() => window.__xss") is None and not dialogs
     assert page.locator("img[src=x]").count() == 0 and exceptions(page) == 0
+
+
+def test_the_chosen_step_survives_switching_tabs(page, app_url):
+    open_page(page, app_url + "/prompts?max_new=10")
+    type_into_text_area(page, "The for statement", label="Prompt")
+    page.get_by_role("button", name="Generate").click()
+    expect(page.get_by_text("Step 0 wrote")).to_be_visible(timeout=30_000)
+    thumb = page.get_by_role("slider", name="Step")
+    thumb.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(300)
+    expect(page.get_by_text("Step 5 wrote")).to_be_visible(timeout=10_000)
+    page.get_by_role("tab", name="Side by side").click()
+    expect(page.get_by_role("button", name="Generate with each")).to_be_visible(timeout=10_000)
+    page.get_by_role("tab", name="Answer").click()
+    expect(page.get_by_text("Step 5 wrote")).to_be_visible(timeout=10_000)
+    assert exceptions(page) == 0

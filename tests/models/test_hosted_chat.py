@@ -145,6 +145,22 @@ def test_settings_are_checked_with_a_fix(fields, words):
         HostedSettings(**{**good, **fields})
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "http://", "ftp://x", "localhost:8000", "", "   ",
+                                 "http://host:port/v1", "http://:8000/v1"])
+def test_a_malformed_base_url_gets_our_message_not_pythons(url):
+    with pytest.raises(ValueError) as caught:
+        HostedSettings(url, "gpt-4o-mini", KEY)
+    message = str(caught.value)
+    assert message.startswith(f"The base URL {url!r} is not an http(s) address")
+    assert "Invalid IPv6" not in message and "cast to integer" not in message  # none of urllib's wording
+
+
+@pytest.mark.parametrize("url", ["http://[::1]:8000/v1", "http://127.0.0.1:9/v1", "https://api.openai.com/v1",
+                                 "  https://example.com  "])
+def test_well_formed_base_urls_pass(url):
+    assert HostedSettings(url, "gpt-4o-mini", KEY).base_url == url
+
+
 def test_the_key_stays_out_of_the_settings_repr():
     settings = HostedSettings("https://api.openai.com/v1", "gpt-4o-mini", KEY)
     assert KEY not in repr(settings) and KEY not in str(settings)

@@ -6,10 +6,10 @@ import huggingface_hub.constants
 import pytest
 import torch
 
-from components.model_loading import shared_transformer
+from components.model_loading import _fetched_models, shared_transformer
 from models.prompting import text_ids
-from models.registry import PROJECT_DECODER
-from tests.chat_model import lay_out_chat_model
+from models.registry import MODEL_SPECS, PROJECT_DECODER, model_spec, specs_for
+from tests.chat_model import chat_repo, lay_out_chat_model
 from tests.pages.runner import run_page as run_in_app_test
 
 HOSTILE = "<img src=x onerror=alert(1)> said"
@@ -55,6 +55,32 @@ def test_sliders_reshape_the_chart_without_regenerating():
     assert at.session_state["prompts.answer"] is answer  # nothing generated again
     after = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]["x"]
     assert after != before and sum(1 for p in after if p > 0) <= 3
+
+
+def test_the_chosen_step_survives_a_visit_to_another_tab():
+    at = run_page(max_new="8")
+    generate(at, "The for statement")
+    at.select_slider(key="prompts.inspect.step").set_value(5).run()
+    at.slider(key="prompts.temperature").set_value(0.5).run()
+    assert at.select_slider(key="prompts.inspect.step").value == 5
+    # Switch tabs through the tab's own state, as a click does: the Answer tab is not drawn on
+    # that run, and Streamlit drops the state of every widget a run does not draw.
+    at.session_state["tab"] = "Side by side"
+    at.run()
+    assert not at.select_slider and "prompts.inspect.step" not in at.session_state  # the loss is real here
+    at.session_state["tab"] = "Answer"
+    at.run()
+    assert at.select_slider(key="prompts.inspect.step").value == 5
+    assert any(c.value.startswith("Step 5 wrote") for c in at.caption)
+
+
+def test_the_kept_step_is_clamped_to_a_shorter_answer():
+    at = run_page(max_new="8")
+    generate(at, "The for statement")
+    at.select_slider(key="prompts.inspect.step").set_value(7).run()
+    at.slider(key="prompts.max_new").set_value(3).run()
+    answer = generate(at)
+    assert len(answer.steps) == 3 and at.select_slider(key="prompts.inspect.step").value == 2
 
 
 def test_seeded_sampling_is_reproducible_from_a_link():
@@ -125,18 +151,52 @@ def test_a_hub_model_offline_says_so_and_offers_the_decoder():
     assert at.selectbox(key="prompts.model").value == PROJECT_DECODER
 
 
-def test_chat_needs_a_chat_model():
+def offline_labels(warning: str) -> set[str]:
+    """The models an offline notice names after "These work offline:"."""
+    named = warning.partition("These work offline: ")[2].rstrip(".")
+    return {label for label in (spec.label for spec in MODEL_SPECS) if label in named}
+
+
+@pytest.fixture
+def no_chat_model_here(tmp_path, monkeypatch):
+    """An empty hub cache, and no stand-in chat model an earlier test left loaded in this process."""
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    _fetched_models().discard(chat_repo())
+    shared_transformer.clear()
+
+
+def test_offline_notices_name_only_models_this_page_offers(no_chat_model_here):
+    offered_offline = {spec.label for spec in specs_for("prompts") if spec.offline}
+    elsewhere_only = {spec.label for spec in MODEL_SPECS if spec.offline} - offered_offline
+    assert offered_offline and elsewhere_only  # else this test could not tell the lists apart
+    at = run_page(tab="Chat", model=chat_repo())
+    assert offline_labels(at.warning[0].value) == offered_offline
+    at = run_page(tab="Side by side")
+    at.multiselect(key="prompts.compare").set_value(["openai-community/gpt2"]).run()
+    at.button(key="prompts.compare-run").click().run()
+    assert offline_labels(at.warning[0].value) == offered_offline
+
+
+def test_chat_needs_a_chat_model_and_offline_cannot_offer_one_missing_here(no_chat_model_here):
     at = run_page(tab="Chat")
     assert "not a chat model" in at.info[0].value
-    at.button(key="prompts.chat-use.HuggingFaceTB/SmolLM2-135M-Instruct").click().run()
-    assert at.selectbox(key="prompts.model").value == "HuggingFaceTB/SmolLM2-135M-Instruct"
-    assert "offline" in at.warning[0].value  # not downloaded here: it says so, no traceback
+    offer = at.button(key=f"prompts.chat-use.{chat_repo()}")
+    assert offer.label.endswith("(needs a download)") and offer.disabled
 
 
 @pytest.fixture
 def offline_chat_model(tmp_path, monkeypatch):
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
     return lay_out_chat_model(tmp_path)
+
+
+def test_a_chat_model_already_here_is_offered_offline(offline_chat_model):
+    at = run_page(tab="Chat")
+    offer = at.button(key=f"prompts.chat-use.{offline_chat_model}")
+    assert offer.label == f"Use {model_spec(offline_chat_model).label}" and not offer.disabled
+    offer.click().run()
+    assert at.selectbox(key="prompts.model").value == offline_chat_model
+    assert not at.warning and at.chat_input(key="prompts.chat-input")  # it loaded: the chat is there
 
 
 def test_chat_mode_through_the_chat_template(offline_chat_model):
@@ -181,3 +241,10 @@ def test_hosted_backend_wrong_or_missing_key_says_so():
     assert "key" in at.error[0].value.lower() and "sk-wrong-key-123" not in at.error[0].value
     at = hosted_send(run_page(tab="Hosted API", prompt="Hi"), "http://127.0.0.1:9/v1", "")
     assert "No API key" in at.warning[0].value
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "localhost:8000", ""])
+def test_hosted_backend_malformed_url_gets_the_usual_message(url):
+    at = hosted_send(run_page(tab="Hosted API", prompt="Hi"), url, "sk-any")
+    assert at.error[0].value.startswith(f"The base URL {url!r} is not an http(s) address")
+    assert "Invalid IPv6" not in at.error[0].value
