@@ -10,8 +10,13 @@ from collections.abc import Callable
 import streamlit as st
 
 
-def toggle(flag_key: str) -> None:
-    st.session_state[flag_key] = not st.session_state.get(flag_key, False)
+def toggle(flag_key: str, state, name: str, last: int) -> None:
+    """Play or pause; Play at the last step starts over from step 0 (there is nothing left to play)."""
+    playing = not st.session_state.get(flag_key, False)
+    st.session_state[flag_key] = playing
+    if playing and state.value(name) >= last:
+        state.set(name, 0)
+        st.session_state[flag_key + ".restarted"] = True  # show step 0 before moving on
 
 
 def playback(state, name: str, steps: int, draw: Callable[[int], None], *, label: str = "Step",
@@ -21,11 +26,13 @@ def playback(state, name: str, steps: int, draw: Callable[[int], None], *, label
     if state.value(name) > steps - 1:
         state.set(name, max(steps - 1, 0))
     playing = st.session_state.get(flag_key, False)
-    st.button("⏸ Pause" if playing else "▶ Play", on_click=toggle, args=(flag_key,), key=f"{state.page}.play")
+    st.button("⏸ Pause" if playing else "▶ Play", on_click=toggle,
+              args=(flag_key, state, name, steps - 1), key=f"{state.page}.play")
 
     @st.fragment(run_every=seconds if playing else None)
     def stepper():
-        if st.session_state.get(flag_key, False):
+        restarted = st.session_state.pop(flag_key + ".restarted", False)
+        if st.session_state.get(flag_key, False) and not restarted:
             if state.value(name) >= steps - 1:
                 st.session_state[flag_key] = False
                 st.rerun(scope="app")  # stop the timer: redraw with run_every off

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.course_diagrams import mappings_svg, show_diagram
 from components.playback import playback
-from components.recurrent_views import (gradient_flow_figure, mapping_html, prediction_figure,
+from components.recurrent_views import (colour_bound, gradient_flow_figure, mapping_html, prediction_figure,
                                         sequence_html, show_heatmap, unit_lines)
 from models.course_map import SEQUENCE_MAPPINGS
 from models.recurrent_cells import STATE_LABELS, step_equations
@@ -41,8 +41,14 @@ def learn_panel() -> None:
 def gates_panel(run, cell_name: str) -> None:
     chars, trace = list(run.text), run.trace
     height = 120 + 2 * trace.hidden.shape[1]
+    cell_state = ""
+    if "c" in trace.states:  # h and the candidates pass through tanh; the LSTM's c adds up and is not bounded
+        bound = colour_bound("c", trace.states["c"])
+        cell_state = (" The cell state c is not squashed: it can grow past ±1, so its colours run from "
+                      f"−{bound:.1f} to +{bound:.1f} on this input.")
     st.caption(f"Every gate and state of the {cell_name}, units (rows) by time (columns). Gates run "
-               "from 0 (closed, dark) to 1 (open, yellow); states from −1 (blue) to +1 (red). "
+               "from 0 (closed, dark) to 1 (open, yellow). The hidden state h and the candidates stay "
+               f"between −1 (blue) and +1 (red), 0 is white.{cell_state} "
                "Hover for the step's character, the unit and the value. Characters in red are not in the "
                "model's vocabulary: it reads them as the unknown symbol.")
     for name in trace.states:

@@ -28,6 +28,11 @@ def visible_char(char: str) -> str:
     return VISIBLE.get(char, char)
 
 
+def colour_bound(name: str, values: np.ndarray) -> float:
+    """The colour scale's ±bound for a state: 1 for tanh-bounded ones, the largest magnitude for the cell state c."""
+    return max(1.0, float(np.abs(values).max())) if name == "c" else 1.0
+
+
 def _tick_label(char: str, unknown: bool) -> str:
     # plotly reads tags in tick text: the character is escaped, the red marker is ours
     shown = html.escape(visible_char(char), quote=False)
@@ -64,7 +69,7 @@ def state_heatmap(name: str, values: np.ndarray, chars: list[str], *, unknown: l
     if name in GATES:
         colour = dict(colorscale="Viridis", zmin=0.0, zmax=1.0)
     else:  # tanh-bounded states, or a cell state that can grow: centre on zero
-        bound = max(1.0, float(np.abs(values).max())) if name == "c" else 1.0
+        bound = colour_bound(name, values)
         colour = dict(colorscale="RdBu", zmid=0.0, zmin=-bound, zmax=bound, reversescale=True)
     shown = [_hover_label(c, u) for c, u in zip(chars, _flags(chars, unknown))]
     figure = go.Figure(go.Heatmap(

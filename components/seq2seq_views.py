@@ -46,12 +46,17 @@ def alignment_figure(attention: np.ndarray, source: list[str], outputs: list[str
 def bottleneck_figure(curves: dict[str, list[tuple[int, int, float]]], input_chars: int | None) -> go.Figure:
     """Exact-match accuracy by input length for each model, the student's input marked."""
     figure = go.Figure()
+    lengths = [length for buckets in curves.values() for bucket in buckets for length in bucket[:2]]
     for kind, buckets in curves.items():
         figure.add_scatter(x=[(low + high) / 2 for low, high, _ in buckets], y=[acc for _, _, acc in buckets],
                            mode="lines+markers", name=kind,
                            hovertemplate="%{x:.0f} characters: %{y:.0%} right<extra></extra>")
     if input_chars:
-        figure.add_vline(x=input_chars, line_dash="dot", annotation_text="your input")
+        # at the foot of the line, where the curves seldom are (short inputs are near 100% right), and on the
+        # side with room: a long input's label reads leftwards so the plot's right edge does not cut it
+        middle = (min(lengths, default=0) + max(lengths + [input_chars])) / 2
+        figure.add_vline(x=input_chars, line_dash="dot", annotation_text="your input",
+                         annotation_position="bottom left" if input_chars > middle else "bottom right")
     figure.update_layout(height=300, margin=dict(l=40, r=10, t=30, b=40), yaxis=dict(tickformat=".0%", range=[0, 1.05]),
                          xaxis=dict(title="input length (characters)"), legend=dict(orientation="h", y=-0.3))
     return figure
@@ -88,7 +93,7 @@ def context_figure(context: np.ndarray, outputs: list[str] | None) -> go.Figure:
     labels = ["all steps"] if context.ndim == 1 else [html.escape(o, quote=False) for o in outputs]
     figure = go.Figure(go.Heatmap(z=rows, colorscale="RdBu", zmid=0, reversescale=True, colorbar=dict(thickness=10),
                                   hovertemplate="unit %{x}<br>value %{z:.2f}<extra></extra>"))
-    figure.update_layout(height=90 + 22 * len(labels), margin=dict(l=70, r=10, t=10, b=30),
+    figure.update_layout(height=100 + 22 * len(labels), margin=dict(l=70, r=10, t=10, b=45),
                          yaxis=dict(tickmode="array", tickvals=list(range(len(labels))), ticktext=labels,
-                                    autorange="reversed"), xaxis=dict(title="unit"))
+                                    autorange="reversed"), xaxis=dict(title=dict(text="unit", standoff=12)))
     return figure

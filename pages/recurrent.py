@@ -49,15 +49,39 @@ def generated(first: str, length: int):
 def use_example() -> None:
     STATE.set("text", st.session_state["recurrent.example"])
     STATE.set("step", 0)
+    st.session_state["recurrent.example"] = None  # back to the placeholder, so picking the same example loads it again
+
+
+def is_a_sample(text: str) -> bool:
+    """Whether `text` is one of the page's own examples (of any task), not something the student typed."""
+    return any(text in task.examples for task in TASKS.values())
+
+
+def switch_task() -> None:
+    # a sample of the other task means nothing to this task's model; the student's own text stays
+    if is_a_sample(STATE.value("text")):
+        STATE.set("text", TASKS[STATE.value("task")].examples[0])
+        STATE.set("step", 0)
+
+
+def open_linked_task() -> None:
+    """A link that names a task but no text opens on that task's first example (the URL default is a bracket one)."""
+    if "recurrent.opened" in st.session_state:
+        return
+    st.session_state["recurrent.opened"] = True
+    if "text" not in st.query_params:
+        STATE.set("text", TASKS[STATE.value("task")].examples[0])
 
 
 def recurrent_page() -> None:
     ensure_router()
     STATE.restore()
+    open_linked_task()
     st.title("🔁 RNN, LSTM & GRU")
     learn_panel()
     left, right = st.columns(2)
-    left.selectbox("Task", tuple(TASKS), key=STATE.key("task"), format_func=lambda k: TASKS[k].title)
+    left.selectbox("Task", tuple(TASKS), key=STATE.key("task"), format_func=lambda k: TASKS[k].title,
+                  on_change=switch_task)
     right.segmented_control("Cell", CELLS, key=STATE.key("cell"), format_func=CELL_NAMES.get,
                             required=True)
     task_name, cell = STATE.value("task"), STATE.value("cell")

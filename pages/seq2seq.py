@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.markdown_literal import markdown_literal
 from components.playback import playback
 from components.recurrent_views import visible_char
 from components.routing import ensure_router
@@ -9,7 +10,7 @@ from components.seq2seq_views import (ARCHITECTURES, alignment_figure, bottlenec
                                       context_figure)
 from components.url_state import PageState, UrlParam, int_between
 from models.cpu_threads import share_cores
-from models.number_words import words_to_number
+from models.number_words import unknown_words, words_to_number
 from models.seq2seq_metrics import bottleneck_curves, parameter_counts, rare_training_share
 from models.seq2seq_models import KINDS, load_shipped_seq2seq, translate
 from models.seq2seq_tasks import (ACCEPTS, COMMON_SOURCE_CHARS, EXAMPLES, MAX_SOURCE_CHARS, TRAIN_MAX_SOURCE_CHARS,
@@ -21,6 +22,7 @@ STATE = PageState("seq2seq", [
     UrlParam("step", 0, int_between(0, 20)),
 ])
 _CONFIG = {"displayModeBar": False}
+NAMED_WORDS = 8  # the unknown-words warning names this many, then counts the rest
 
 
 @st.cache_resource(show_spinner="Loading the trained models…")
@@ -41,6 +43,7 @@ def shown(tokens: list[str]) -> list[str]:
 def use_example() -> None:
     STATE.set("text", st.session_state["seq2seq.example"])
     STATE.set("step", 0)
+    st.session_state["seq2seq.example"] = None  # back to the placeholder, so picking the same example loads it again
 
 
 def learn_panel() -> None:
@@ -89,13 +92,27 @@ def alignment_panel(text: str) -> None:
                         key="seq2seq.alignment")
         weights = result.attention[t]
         top = weights.argsort()[::-1][:3]
-        pointers = ", ".join(f"'{visible_char(result.source_tokens[j])}' (character {j}, {weights[j]:.0%})"
-                             for j in top)
+        pointers = ", ".join(f"'{markdown_literal(visible_char(result.source_tokens[j]))}' "
+                             f"(character {j}, {weights[j]:.0%})" for j in top)
         st.markdown(f"Step {t} writes **{outputs[t]}**, looking mostly at {pointers}.")
         st.caption(f"What each model could write at step {t}, and how sure it is:")
         st.plotly_chart(candidates_figure(step_candidates(text, t)), config=_CONFIG, key="seq2seq.candidates")
 
     playback(STATE, "step", len(outputs), draw, label="Decoding step")
+
+
+def input_warnings(text: str) -> None:
+    """Characters and words the models never saw: they still run, so say what they accept."""
+    unknown = sorted({c for c, bad in zip(text, encode_source(text)[1]) if bad})
+    if unknown:
+        st.warning(f"Not in the models' alphabet: {markdown_literal(' '.join(map(repr, unknown)))}. {ACCEPTS} "
+                   "They still run, read as an unknown symbol.")
+    words = unknown_words(text)
+    if words:
+        named = ", ".join(f"\"{w}\"" for w in words[:NAMED_WORDS])
+        more = f" and {len(words) - NAMED_WORDS} more" if len(words) > NAMED_WORDS else ""
+        st.warning(f"Words the models never learned: {markdown_literal(named)}{more}. {ACCEPTS} "
+                   "They still run, but their answer means little.")
 
 
 def cut_to_limit() -> int | None:
@@ -127,10 +144,7 @@ def seq2seq_page() -> None:
         st.info("Type a number in words, for example \"forty-two\". " + ACCEPTS)
         STATE.sync()
         return
-    unknown = sorted({c for c, bad in zip(text, encode_source(text)[1]) if bad})
-    if unknown:
-        st.warning(f"Not in the models' alphabet: {' '.join(map(repr, unknown))}. {ACCEPTS} "
-                   "They still run, read as an unknown symbol.")
+    input_warnings(text)
     if len(text) > TRAIN_MAX_SOURCE_CHARS:
         st.info(f"{len(text)} characters: longer than any training input ({TRAIN_MAX_SOURCE_CHARS}). "
                 "Both models still run; expect mistakes.")

@@ -1,6 +1,6 @@
 import random
 
-from models.number_words import words_to_number
+from models.number_words import unknown_words, words_to_number
 from models.seq2seq_tasks import number_to_words
 
 
@@ -21,3 +21,14 @@ def test_words_the_grammar_would_not_write():
                  "zero zero", "nine hundred million nine hundred million", "one " * 60):
         assert words_to_number(text) is None, text
     assert words_to_number("Forty  Two") == 42  # case and spacing are not the grammar's business
+
+
+def test_unknown_words_are_those_the_grammar_never_writes():
+    rng = random.Random(3)
+    for n in [0, 19, 90, 1_000_000] + [rng.randrange(10**9) for _ in range(500)]:
+        assert unknown_words(number_to_words(n, rng)) == []
+    assert unknown_words("one hundred and five") == ["and"]
+    assert unknown_words("Minus five") == ["minus"]
+    assert unknown_words("nine hundred ninety-nine billion and one billion") == ["billion", "and"]
+    assert unknown_words("forty-two!") == ["two!"]  # a word with a stray character is not a word it knows
+    assert unknown_words("") == []

@@ -1,7 +1,9 @@
 """The recurrent page through AppTest: every model, bad input, URL state, find units."""
 
 import html
+import json
 
+import numpy as np
 import pytest
 
 from models.recurrent_models import load_shipped_model, run_with_trace
@@ -154,3 +156,62 @@ def test_hostile_text_stays_text():
     at = run_page(task="text", text="<img src=x onerror=alert(1)>", tab="Step through")
     bodies = " ".join(h.proto.body for h in at.html)
     assert "<img" not in bodies and "&lt;" in bodies
+
+
+def test_an_example_loads_again_after_the_text_was_edited():
+    at = run_page(task="brackets")
+    example = TASKS["brackets"].examples[1]
+    at.selectbox(key="recurrent.example").set_value(example).run()
+    at.text_area(key="recurrent.text").set_value("(mine)").run()
+    at.selectbox(key="recurrent.example").set_value(example).run()
+    assert at.text_area(key="recurrent.text").value == example
+
+
+def test_play_at_the_last_step_starts_over():
+    at = run_page(task="brackets", text="((()))", step="5", tab="Step through")
+    assert at.slider(key="recurrent.step").value == 5
+    at.button(key="recurrent.play").click().run()
+    assert at.slider(key="recurrent.step").value == 0 and at.button(key="recurrent.play").label == "⏸ Pause"
+
+
+def test_a_link_to_the_text_task_without_text_opens_on_its_own_example():
+    at = run_page(task="text")
+    assert at.text_area(key="recurrent.text").value == TASKS["text"].examples[0]
+    assert not at.warning  # no bracket sample fed to the text model, nor the other way round
+    assert run_page(task="text", text="((()))").text_area(key="recurrent.text").value == "((()))"
+
+
+def test_switching_task_swaps_a_sample_for_the_new_tasks_example():
+    at = run_page(task="text")
+    at.selectbox(key="recurrent.example").set_value(TASKS["text"].examples[2]).run()  # the def area(...) one
+    at.selectbox(key="recurrent.task").set_value("brackets").run()
+    assert at.text_area(key="recurrent.text").value == TASKS["brackets"].examples[0]
+    assert not at.warning
+    at.selectbox(key="recurrent.task").set_value("text").run()
+    assert at.text_area(key="recurrent.text").value == TASKS["text"].examples[0]
+
+
+def test_switching_task_keeps_the_students_own_text():
+    at = run_page(task="brackets", text="(my (own))")
+    at.selectbox(key="recurrent.task").set_value("text").run()
+    assert at.text_area(key="recurrent.text").value == "(my (own))"
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gates_caption_states_the_colour_ranges_drawn(cell):
+    text = TASKS["brackets"].examples[-1]
+    at = run_page(task="brackets", cell=cell, text=text)
+    caption = next(c.value for c in at.caption if "Every gate and state" in c.value)
+    assert "between −1 (blue) and +1 (red)" in caption
+    specs = {chart.key.removeprefix("recurrent.heat."): json.loads(chart.proto.spec) for chart in plotly_charts(at)}
+    for name in ("h", "g", "n"):
+        if name in specs:
+            assert specs[name]["data"][0]["zmax"] == 1.0
+    if cell == "lstm":
+        c = run_with_trace(load_shipped_model("brackets", cell), TASKS["brackets"], text).trace.states["c"]
+        bound = float(np.abs(c).max())
+        assert bound > 1.5  # the cell state does leave −1..+1, so the old caption was wrong
+        assert f"from −{bound:.1f} to +{bound:.1f}" in caption
+        assert specs["c"]["data"][0]["zmax"] == pytest.approx(bound)
+    else:
+        assert "cell state c" not in caption

@@ -1,12 +1,17 @@
 """The encoder-decoder page through AppTest: both answers, the step view, the curve, bad input, URL state."""
 
+import html
+import re
+
 import numpy as np
 import pytest
+from markdown_it import MarkdownIt
 
+from components.recurrent_views import visible_char
 from models.number_words import words_to_number
 from models.seq2seq_metrics import bottleneck_curves, rare_training_share
 from models.seq2seq_models import KINDS, load_shipped_seq2seq, translate
-from models.seq2seq_tasks import COMMON_SOURCE_CHARS, END, EXAMPLES, MAX_SOURCE_CHARS
+from models.seq2seq_tasks import ACCEPTS, COMMON_SOURCE_CHARS, END, EXAMPLES, MAX_SOURCE_CHARS
 from tests.models.test_seq2seq_models import diagonal_correlation
 from tests.pages.runner import chart_specs, values
 from tests.pages.runner import run_page as run_in_app_test
@@ -50,9 +55,56 @@ def test_empty_input():
     assert not at.exception and "forty-two" in at.info[0].value
 
 
+def rendered(markdown: str) -> str:
+    """What a reader sees of a Markdown string: rendered by a CommonMark parser, tags stripped."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MarkdownIt("commonmark").render(markdown))).strip()
+
+
 def test_unknown_characters_say_what_is_accepted():
     at = run_page(text="forty-two!")
-    assert "Not in the models' alphabet: '!'" in at.warning[0].value
+    assert "Not in the models' alphabet: '!'" in rendered(at.warning[0].value)
+
+
+@pytest.mark.parametrize("text, unknown", [("one hundred and five", '"and"'), ("minus five", '"minus"'),
+                                           ("nine hundred ninety-nine billion", '"billion"')])
+def test_words_the_models_never_learned_are_named(text, unknown):
+    at = run_page(text=text)
+    warnings = [rendered(w.value) for w in at.warning]
+    assert len(warnings) == 1 and f"never learned: {unknown}." in warnings[0] and ACCEPTS in warnings[0]
+    assert not run_page(text="nine hundred five").warning
+
+
+def test_typed_markdown_is_shown_literally(shipped):
+    text = "**bold** [x](javascript:alert(1))"
+    at = run_page(text=text, step="0")
+    sentence = next(m.value for m in at.markdown if m.value.startswith("Step 0 writes"))
+    written = translate(shipped["attention"], text)
+    weights = written.attention[0]
+    top = weights.argsort()[::-1][:3]
+    assert any(text[j] in "*[]():" for j in top)  # the sentence does quote Markdown characters
+    pointers = ", ".join(f"'{visible_char(text[j])}' (character {j}, {weights[j]:.0%})" for j in top)
+    assert rendered(sentence) == f"Step 0 writes {written.output_tokens[0]}, looking mostly at {pointers}."
+    assert "<em>" not in MarkdownIt("commonmark").render(sentence)
+    assert '"**bold**", "[x](javascript:alert(1))"' in rendered(at.warning[1].value)
+    assert all("href" not in MarkdownIt("commonmark").render(w.value) for w in at.warning)
+
+
+def test_an_example_loads_again_after_the_text_was_edited():
+    at = run_page(text="seven")
+    at.selectbox(key="seq2seq.example").set_value("forty-two").run()
+    assert at.text_area(key="seq2seq.text").value == "forty-two"
+    at.text_area(key="seq2seq.text").set_value("seven").run()
+    at.selectbox(key="seq2seq.example").set_value("forty-two").run()
+    assert at.text_area(key="seq2seq.text").value == "forty-two"
+    assert [m.value for m in at.metric] == ["42", "42"]
+
+
+def test_play_at_the_last_step_starts_over():
+    at = run_page(text="three hundred five", step="3")  # "305" and END: steps 0..3
+    assert at.slider(key="seq2seq.step").value == 3
+    at.button(key="seq2seq.play").click().run()
+    assert at.slider(key="seq2seq.step").value == 0
+    assert at.button(key="seq2seq.play").label == "⏸ Pause"
 
 
 def test_longer_than_training_still_runs():
