@@ -15,6 +15,8 @@ from models.finetune import BLOCKS, PRESETS, FinetuneResult
 
 POLL_SECONDS = 1.0  # live curves once a second: more often steals CPU from the job on two cores
 JOB, RUNS = "finetune.job", "finetune.runs"
+JOB_CONFIG = "finetune.job-config"  # the running job's FinetuneConfig
+STOP_REASONS = {"steps": "all steps done", "time": "time limit reached", "callback": "stopped by you"}
 # Trained weights a session keeps for trying runs out, newest first: a full fine-tune's are ~45 MB,
 # a head's a few KB. Older runs keep their numbers only (every session shares the server's memory).
 WEIGHTS_KEPT_BYTES = 64 * 2**20
@@ -32,8 +34,13 @@ class Run:
         return bool(self.result.trained_state)
 
 
+def preset_of(frozen: frozenset[str]) -> str | None:
+    """The name of the preset that freezes exactly `frozen`, if any."""
+    return next((name for name, blocks in PRESETS.items() if blocks == frozen), None)
+
+
 def frozen_label(frozen: frozenset[str]) -> str:
-    named = next((name for name, blocks in PRESETS.items() if blocks == frozen), None)
+    named = preset_of(frozen)
     if named:
         return named
     return "frozen: " + (", ".join(b for b in BLOCKS if b in frozen) or "nothing")
@@ -46,7 +53,7 @@ def curve(name: str, reports) -> tuple:
             tuple(r.accuracy for r in evaluated))
 
 
-def job_panel(total_steps: int) -> None:
+def job_panel() -> None:
     """The running job, redrawn every second by a fragment while it runs."""
     job: BackgroundJob | None = st.session_state.get(JOB)
 
@@ -62,6 +69,7 @@ def job_panel(total_steps: int) -> None:
                     "before it ends.", icon=":material/hourglass_top:")
         elif progress.state == "running" and progress.reports:
             last = progress.reports[-1]
+            total_steps = st.session_state[JOB_CONFIG].steps
             st.progress(min(last.step / total_steps, 1.0),
                         text=f"Step {last.step} of {total_steps} · loss {last.loss:.3f} · "
                              f"{1 / last.steps_per_second if last.steps_per_second else 0:.2f} s per step · "
@@ -81,7 +89,11 @@ def job_panel(total_steps: int) -> None:
 
 def finish(progress) -> None:
     data = st.session_state.pop("finetune.job-data", "")
+    st.session_state.pop(JOB_CONFIG, None)
     del st.session_state[JOB]
+    if progress.state == "stopped":  # stopped while still waiting in line: it never ran
+        st.session_state["finetune.notice"] = "Your queued job was cancelled."
+        return
     if progress.state == "failed":
         st.session_state["finetune.error"] = f"The job failed: {progress.error}"
         return
@@ -98,10 +110,13 @@ def finish(progress) -> None:
 
 def result_panel(run: Run) -> None:
     result = run.result
-    stops = {"steps": "all steps done", "time": "the time limit was reached", "callback": "stopped by you"}
+    if result.stopped != "steps":
+        st.warning(f"{STOP_REASONS[result.stopped].capitalize()} at step {result.steps_done} of "
+                   f"{result.config.steps}.", icon=":material/stop_circle:")
     left, middle, right = st.columns(3)
     left.metric("Test accuracy", f"{result.test_accuracy:.1%}")
-    middle.metric("Time", f"{result.seconds:.1f} s", help=f"{result.steps_done} steps; {stops[result.stopped]}")
+    middle.metric("Time", f"{result.seconds:.1f} s",
+                  help=f"{result.steps_done} steps; {STOP_REASONS[result.stopped]}")
     right.metric("Trainable parameters", f"{result.trainable_parameters:,}")
     if result.fast_path:
         st.caption("Fast path: with the whole encoder frozen, its sentence vectors were computed once and "
@@ -114,6 +129,11 @@ def result_panel(run: Run) -> None:
 def comparison_panel(runs: list[Run]) -> None:
     st.plotly_chart(curves_figure(tuple(curve(r.name, r.result.history) for r in runs)), config=_CONFIG,
                     key="finetune.curves")
+    unmeasured = [r for r in runs if not any(report.accuracy is not None for report in r.result.history)]
+    if unmeasured:
+        st.caption("No held-out accuracy for " + "; ".join(
+            f"{r.name}: it stopped at step {r.result.steps_done}, before the first check "
+            f"(every {r.result.config.eval_every} steps)" for r in unmeasured) + ".")
     st.dataframe(runs_table(runs), hide_index=True, width="stretch", column_config={
         "test accuracy": st.column_config.ProgressColumn("test accuracy", format="percent", min_value=0,
                                                          max_value=1)})
@@ -125,6 +145,7 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
     return pd.DataFrame([{
         "run": r.name, "data": r.data, "frozen blocks": ", ".join(b for b in BLOCKS if b in r.result.config.frozen)
         or "none", "trainable parameters": r.result.trainable_parameters, "steps": r.result.steps_done,
+        "ended": STOP_REASONS[r.result.stopped],
         "test accuracy": r.result.test_accuracy, "seconds": round(r.result.seconds, 1),
         "s per step": round(r.result.seconds / max(r.result.steps_done, 1), 3), "fast path": r.result.fast_path,
     } for r in runs])

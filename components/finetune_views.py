@@ -69,6 +69,9 @@ def weight_change_figure(changes: tuple[tuple[str, float], ...], frozen: frozens
         figure.add_scatter(x=[left] * len(still), y=still, mode="text", text=["❄ frozen: exactly 0"] * len(still),
                            textposition="middle right", hoverinfo="skip", name="frozen")
     figure.update_layout(height=60 + 26 * len(changes), margin=dict(l=10, r=40, t=10, b=30), showlegend=False,
-                         xaxis=dict(type="log", title="relative change of the weights (log scale)"),
+                         # ticks in % like the bars' labels (d3's "~%" drops trailing zeros: 0.001 -> 0.1%),
+                         # at 1, 2 and 5 of each decade: every minor tick labelled in full would overlap
+                         xaxis=dict(type="log", tickformat="~%", dtick="D2",
+                                    title="relative change of the weights, % (log scale)"),
                          yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=names))
     return figure

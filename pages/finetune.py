@@ -5,8 +5,9 @@ import uuid
 import pandas as pd
 import streamlit as st
 
-from components.finetune_panels import JOB, RUNS, comparison_panel, job_panel, result_panel
+from components.finetune_panels import JOB, JOB_CONFIG, RUNS, comparison_panel, job_panel, preset_of, result_panel
 from components.finetune_views import model_diagram
+from components.markdown_literal import markdown_literal
 from components.model_loading import shared_transformer
 from components.routing import ensure_router
 from components.session_liveness import session_alive
@@ -19,6 +20,10 @@ from models.labelled_data import UPLOAD_LIMITS, LabelledData, load_labelled_csv,
 from models.registry import PACKAGED_ENCODER
 
 MAX_SECONDS = 60.0  # a job never holds the server longer
+PRESET = "finetune.preset"
+# The last upload that parsed, as (file name, bytes): Streamlit drops the uploader's file when the
+# "Data" choice hides it, so this brings it back. At most UPLOAD_LIMITS.max_bytes (2 MB).
+KEPT_UPLOAD = "finetune.kept-upload"
 STATE = PageState("finetune", [
     UrlParam("frozen", sorted(TRANSFER_LEARNING), listed, choices=ENCODER_BLOCKS),
     UrlParam("steps", 60, int_between(10, 300)),
@@ -32,7 +37,7 @@ def uploaded(data: bytes) -> LabelledData:
 
 
 def use_preset() -> None:
-    chosen = st.session_state.get("finetune.preset")
+    chosen = st.session_state.get(PRESET)
     if chosen in PRESETS:
         STATE.set("frozen", [b for b in ENCODER_BLOCKS if b in PRESETS[chosen]])
 
@@ -61,21 +66,9 @@ def data_panel() -> LabelledData | None:
     source = st.radio("Data", ["shipped", "upload"], key=STATE.key("data"), horizontal=True,
                       format_func={"shipped": "Reviews shipped with the app",
                                    "upload": "Upload a CSV (text and label columns)"}.get)
-    if source == "shipped":
-        data = shipped_reviews()
-    else:
-        file = st.file_uploader("Your CSV", type=["csv"], key="finetune.upload",
-                                help=f"A text column and a label column; at most {UPLOAD_LIMITS.max_bytes // 10**6} MB "
-                                     f"and {UPLOAD_LIMITS.max_rows:,} rows, 2 to 20 labels.")
-        if file is None:
-            st.info("Upload a CSV with a text column (text, sentence or review) and a label column (label, "
-                    "sentiment or class); an optional split column says train or test.")
-            return None
-        try:
-            data = uploaded(file.getvalue())
-        except ValueError as problem:
-            st.error(str(problem))
-            return None
+    data = shipped_reviews() if source == "shipped" else uploaded_data()
+    if data is None:
+        return None
     counts = data.counts()
     st.caption(f"{data.source}: {sum(counts['train'].values())} training and {sum(counts['test'].values())} test "
                f"examples; labels " + ", ".join(f"{name} ({counts['train'][name]} + {counts['test'][name]})"
@@ -88,12 +81,41 @@ def data_panel() -> LabelledData | None:
     return data
 
 
-def blocks_panel(base, data: LabelledData) -> frozenset[str]:
-    st.segmented_control("Preset", list(PRESETS), key="finetune.preset", on_change=use_preset,
+def uploaded_data() -> LabelledData | None:
+    """The CSV in the uploader, else the last one that parsed; None (with a message) when there is none."""
+    file = st.file_uploader("Your CSV", type=["csv"], key="finetune.upload",
+                            help=f"A text column and a label column; at most {UPLOAD_LIMITS.max_bytes // 10**6} MB "
+                                 f"and {UPLOAD_LIMITS.max_rows:,} rows, 2 to 20 labels.")
+    if file is not None:
+        try:
+            data = uploaded(file.getvalue())
+        except ValueError as problem:
+            st.error(str(problem))
+            return None
+        st.session_state[KEPT_UPLOAD] = (file.name, file.getvalue())
+        return data
+    if KEPT_UPLOAD in st.session_state:
+        name, content = st.session_state[KEPT_UPLOAD]
+        st.caption(f"Using {markdown_literal(name)}: upload another to replace it.")
+        return uploaded(content)
+    st.info("Upload a CSV with a text column (text, sentence or review) and a label column (label, "
+            "sentiment or class); an optional split column says train or test.")
+    return None
+
+
+def blocks_panel() -> frozenset[str]:
+    """The preset and the frozen blocks, drawn on every run: a widget left out of a run loses its state."""
+    # The highlighted preset follows the blocks (none when they match no preset), so clicking any
+    # preset that does not match applies it.
+    st.session_state[PRESET] = preset_of(frozenset(STATE.value("frozen")))
+    st.segmented_control("Preset", list(PRESETS), key=PRESET, on_change=use_preset,
                          help="Sets the frozen blocks below; change any of them after.")
     chosen = st.pills("Frozen blocks (the head always trains)", ENCODER_BLOCKS, selection_mode="multi",
                       key=STATE.key("frozen"))
-    frozen = frozenset(chosen)
+    return frozenset(chosen)
+
+
+def model_panel(base, data: LabelledData, frozen: frozenset[str]) -> None:
     counts = parameter_counts(base, frozen, len(data.classes))
     diagram, numbers = st.columns([1, 1.6])
     diagram.graphviz_chart(model_diagram(BLOCKS, frozen, counts.per_block))
@@ -101,7 +123,6 @@ def blocks_panel(base, data: LabelledData) -> frozenset[str]:
     numbers.metric("Trainable parameters", f"{counts.trainable:,}", help="What the optimizer will change.")
     numbers.metric("Frozen parameters", f"{counts.frozen:,}")
     numbers.metric("Share that trains", f"{share:.3%}" if share < 0.01 else f"{share:.1%}")
-    return frozen
 
 
 def start_job(base, data: LabelledData, frozen: frozenset[str], steps: int) -> None:
@@ -109,6 +130,7 @@ def start_job(base, data: LabelledData, frozen: frozenset[str], steps: int) -> N
     owner = st.session_state.setdefault("finetune.owner", uuid.uuid4().hex)
     st.session_state[JOB] = BackgroundJob(lambda on_step: run_finetune(base, data, config, on_step),
                                           heavy_job_queue(), owner, alive=session_alive())
+    st.session_state[JOB_CONFIG] = config  # the progress bar counts this job's steps, not the slider's
     st.session_state["finetune.job-data"] = data.source.split(":")[0]
 
 
@@ -136,19 +158,23 @@ def finetune_page() -> None:
     learn_panel()
     with st.spinner("Loading the pre-trained model…"):
         base = shared_transformer(PACKAGED_ENCODER)
+    # No early return below: every widget is drawn on every run, so none loses its state (and the URL
+    # never gets a default in place of what was chosen) while there is no usable data.
     data = data_panel()
-    if data is None:
-        STATE.sync()
-        return
-    frozen = blocks_panel(base, data)
+    frozen = blocks_panel()
+    if data is not None:
+        model_panel(base, data, frozen)
     steps = st.slider("Training steps (batches of 16)", 10, 300, key=STATE.key("steps"),
                       help=f"A job also stops after {MAX_SECONDS:.0f} seconds.")
     busy = st.session_state.get(JOB) is not None
-    if st.button("Run", type="primary", key="finetune.run", disabled=busy, icon=":material/play_arrow:"):
+    if st.button("Run", type="primary", key="finetune.run", disabled=busy or data is None,
+                 icon=":material/play_arrow:", help=None if data is not None else "Choose some data first."):
         start_job(base, data, frozen, steps)
     if "finetune.error" in st.session_state:
         st.error(st.session_state.pop("finetune.error"))
-    job_panel(steps)
+    if "finetune.notice" in st.session_state:
+        st.info(st.session_state.pop("finetune.notice"), icon=":material/info:")
+    job_panel()
     runs = st.session_state.get(RUNS, [])
     if runs:
         st.subheader(f"Last run: {runs[-1].name}")

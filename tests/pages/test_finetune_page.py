@@ -6,7 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.finetune_panels import WEIGHTS_KEPT_BYTES
-from models.finetune import ENCODER_BLOCKS, freeze_bottom
+from components.markdown_literal import markdown_literal
+from models.finetune import ENCODER_BLOCKS, PRESETS, TRANSFER_LEARNING, freeze_bottom
+from models.job_queue import heavy_job_queue
 from tests.pages.runner import run_page as run_in_app_test
 
 
@@ -18,8 +20,7 @@ def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
-def run_job(at: AppTest, seconds: float = 90) -> AppTest:
-    at.button(key="finetune.run").click().run()
+def wait_for_job(at: AppTest, seconds: float = 90) -> AppTest:
     deadline = time.monotonic() + seconds
     while "finetune.job" in at.session_state and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -27,6 +28,31 @@ def run_job(at: AppTest, seconds: float = 90) -> AppTest:
     assert "finetune.job" not in at.session_state, "the job did not finish in time"
     assert not at.exception, at.exception
     return at
+
+
+def run_job(at: AppTest, seconds: float = 90) -> AppTest:
+    at.button(key="finetune.run").click().run()
+    return wait_for_job(at, seconds)
+
+
+def wait_for_steps(at: AppTest, steps: int, seconds: float = 90) -> int:
+    """Rerun until the running job has reported `steps` steps; the steps it has reported."""
+    deadline = time.monotonic() + seconds
+    done = 0
+    while done < steps and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+        done = len(at.session_state["finetune.job"].progress().reports)
+    assert done >= steps, f"the job reported {done} steps in {seconds} s"
+    return done
+
+
+def preset(at: AppTest):
+    return at.segmented_control(key="finetune.preset").value
+
+
+TRANSFER = next(name for name, blocks in PRESETS.items() if blocks == TRANSFER_LEARNING)
+TOP_2 = "fine-tune the top 2 layers"
 
 
 def test_presets_set_the_frozen_blocks_and_the_counts_follow():
@@ -38,6 +64,33 @@ def test_presets_set_the_frozen_blocks_and_the_counts_follow():
     at.segmented_control(key="finetune.preset").set_value("fine-tune the top 2 layers").run()
     assert set(at.pills(key="finetune.frozen").value) == set(freeze_bottom(4))
     assert at.query_params["frozen"] == ",".join(b for b in sorted(freeze_bottom(4)))
+
+
+def test_the_highlighted_preset_follows_the_frozen_blocks():
+    at = run_page()
+    assert preset(at) == TRANSFER  # the default blocks are transfer learning's
+    at.segmented_control(key="finetune.preset").set_value(TOP_2).run()
+    assert preset(at) == TOP_2
+    at.pills(key="finetune.frozen").set_value(sorted(freeze_bottom(4) - {"layer 0"})).run()
+    assert preset(at) is None  # the blocks match no preset any more
+    at.pills(key="finetune.frozen").set_value(sorted(freeze_bottom(4))).run()
+    assert preset(at) == TOP_2  # back by hand: highlighted again
+
+
+def test_a_preset_applies_again_after_the_blocks_changed():
+    at = run_page()
+    at.segmented_control(key="finetune.preset").set_value(TOP_2).run()
+    at.pills(key="finetune.frozen").set_value(sorted(freeze_bottom(4) - {"layer 0"})).run()
+    at.segmented_control(key="finetune.preset").set_value(TOP_2).run()
+    assert set(at.pills(key="finetune.frozen").value) == set(freeze_bottom(4)) and preset(at) == TOP_2
+    assert at.query_params["frozen"] == ",".join(sorted(freeze_bottom(4)))
+
+
+def test_clicking_the_highlighted_preset_keeps_it_and_the_blocks():
+    at = run_page(frozen="")
+    assert preset(at) == "fine-tune everything"
+    at.segmented_control(key="finetune.preset").set_value(None).run()  # what a click on the highlighted one sends
+    assert preset(at) == "fine-tune everything" and at.pills(key="finetune.frozen").value == []
 
 
 def test_the_diagram_greys_out_frozen_blocks():
@@ -57,6 +110,50 @@ def test_a_transfer_learning_job_runs_and_is_kept():
     table = at.dataframe[-1].value
     assert list(table["run"]) == ["Run 1 · transfer learning (train the head only)"]
     assert at.get("download_button")
+
+
+def test_the_progress_counts_the_running_jobs_steps_not_the_slider():
+    at = run_page(steps="30", frozen="")  # a full fine-tune: slow enough to watch
+    at.button(key="finetune.run").click().run()
+    wait_for_steps(at, 1)
+    at.slider(key="finetune.steps").set_value(15).run()
+    job_text = [p.proto.text for p in at.get("progress")]
+    assert job_text and " of 30 " in job_text[0], job_text
+    at.button(key="finetune.stop").click().run()
+    wait_for_job(at)
+
+
+def test_a_stopped_run_says_where_it_stopped():
+    at = run_page(steps="200", frozen="")
+    at.button(key="finetune.run").click().run()
+    wait_for_steps(at, 2)
+    at.button(key="finetune.stop").click().run()
+    wait_for_job(at)
+    result = at.session_state["finetune.runs"][0].result
+    assert result.stopped == "callback" and 2 <= result.steps_done < 10
+    assert any(f"Stopped by you at step {result.steps_done} of 200" in w.value for w in at.warning)
+    # No held-out check before step 10: the chart's caption says why that curve is empty.
+    assert any("No held-out accuracy" in c.value and f"step {result.steps_done}" in c.value for c in at.caption)
+    runs_table = next(d.value for d in at.dataframe if "ended" in d.value.columns)
+    assert list(runs_table["ended"]) == ["stopped by you"]
+
+
+def test_a_run_that_does_all_steps_shows_no_stop_notice():
+    at = run_job(run_page(steps="10"))
+    assert not at.warning and not any("No held-out accuracy" in c.value for c in at.caption)
+
+
+def test_stopping_a_queued_job_says_it_was_cancelled():
+    queue = heavy_job_queue()
+    ahead = queue.join("someone else's job")
+    with queue.running(ahead):  # the queue is busy: the page's job waits in line
+        at = run_page(steps="10")
+        at.button(key="finetune.run").click().run()
+        assert any("in line" in i.value for i in at.info)
+        at.button(key="finetune.stop").click().run()
+        wait_for_job(at, seconds=10)
+    assert any(i.value == "Your queued job was cancelled." for i in at.info)
+    assert "finetune.runs" not in at.session_state  # it never ran: no run to show
 
 
 def test_runs_compare_and_try_the_model():
@@ -103,6 +200,32 @@ def upload(content: bytes, name="mine.csv") -> AppTest:
 def test_bad_uploads_say_what_to_fix(content, message):
     at = upload(content)
     assert message.lower() in at.error[0].value.lower() and not at.get("graphviz_chart")
+
+
+GOOD_CSV = ("text,label\n" + "\n".join(f"{word} thing number {i},{label}" for i in range(30) for word, label in
+                                     (("happy", "joy"), ("sad", "gloom")))).encode()
+
+
+def test_an_upload_survives_switching_the_data_away_and_back():
+    at = upload(GOOD_CSV)
+    at.radio(key="finetune.data").set_value("shipped").run()
+    at.radio(key="finetune.data").set_value("upload").run()
+    assert any(f"Using {markdown_literal('mine.csv')}: upload another" in c.value for c in at.caption)
+    assert any("joy" in c.value and "gloom" in c.value for c in at.caption)
+    assert at.get("graphviz_chart") and not at.button(key="finetune.run").disabled
+
+
+def test_a_bad_upload_keeps_the_frozen_blocks():
+    at = upload(GOOD_CSV)
+    at.pills(key="finetune.frozen").set_value(sorted(freeze_bottom(4))).run()
+    for _ in range(2):
+        at.file_uploader(key="finetune.upload").set_value(("bad.csv", b"words,stars\nnice,5\n", "text/csv")).run()
+        assert at.error and at.button(key="finetune.run").disabled
+        assert set(at.pills(key="finetune.frozen").value) == set(freeze_bottom(4))
+        assert at.query_params["frozen"] == ",".join(sorted(freeze_bottom(4)))
+        at.file_uploader(key="finetune.upload").set_value(("mine.csv", GOOD_CSV, "text/csv")).run()
+        assert set(at.pills(key="finetune.frozen").value) == set(freeze_bottom(4))
+        assert at.query_params["frozen"] == ",".join(sorted(freeze_bottom(4)))
 
 
 def test_a_good_upload_trains_on_its_labels():
