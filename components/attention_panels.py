@@ -14,6 +14,8 @@ from models.attention_summaries import HeadSummaries, average_over_heads
 PNG_ONLY = {"displaylogo": False, "modeBarButtonsToRemove": ["zoom", "pan", "select", "lasso2d", "zoomIn",
                                                              "zoomOut", "autoScale", "resetScale"],
             "toImageButtonOptions": {"format": "png", "scale": 2}}
+# The grid's toolbar would sit over its "head 11" column title; a click there enlarges, not downloads.
+GRID_CONFIG = PNG_ONLY | {"displayModeBar": False}
 
 
 def head_panel(attention: AttentionSet, layer: int, head: int, key: str) -> None:
@@ -33,15 +35,25 @@ def head_panel(attention: AttentionSet, layer: int, head: int, key: str) -> None
 
 
 def grid_panel(attention: AttentionSet, layers: tuple[int, ...], state: PageState, key: str) -> None:
-    """All heads of the chosen layers as thumbnails; a click enlarges one below."""
+    """All heads of the chosen layers as thumbnails; a click enlarges one below.
+
+    A click becomes the page's layer and head (through a callback, which runs before the pickers
+    are drawn), so the pickers, the One head tab and the URL follow it.
+    """
     n_heads = attention.weights.shape[1]
-    event = st.plotly_chart(heads_grid(attention.weights, layers, attention.causal), config=PNG_ONLY,
-                            key=f"{key}.grid", on_select="rerun", selection_mode="points")
-    points = event.selection.points if event and event.selection else []
-    if points:
-        layer, head = grid_cell(points[0]["curve_number"], layers, n_heads)
-    else:
-        layer, head = state.value("layer"), state.value("head")
+    grid_key = f"{key}.grid"
+
+    def pick_clicked_head() -> None:
+        event = st.session_state.get(grid_key)
+        points = event.selection.points if event and event.selection else []
+        if points:
+            layer, head = grid_cell(points[0]["curve_number"], layers, n_heads)
+            state.set("layer", layer)
+            state.set("head", head)
+
+    st.plotly_chart(heads_grid(attention.weights, layers, attention.causal), config=GRID_CONFIG,
+                    key=grid_key, on_select=pick_clicked_head, selection_mode="points")
+    layer, head = state.value("layer"), state.value("head")
     st.caption("Click a thumbnail to enlarge it (or pick a layer and head above). Long inputs are "
                "averaged into blocks in the thumbnails.")
     st.plotly_chart(attention_heatmap(attention.weights[layer, head], attention.query_tokens,

@@ -24,6 +24,7 @@ STATE = PageState("attention", [
     UrlParam("hide", False, flag),
     UrlParam("layers", [], listed),  # layer filter of the grid and bertviz, as strings
 ])
+LAYER_PICKER = "attention.layers-picker"  # draws STATE's "layers" (see layer_filter)
 BERTVIZ_MAX_TOKENS = 64  # bertviz draws every line: beyond this it is a blur, and slow
 
 
@@ -72,6 +73,8 @@ def use_example() -> None:
     text, pair = st.session_state["attention.example"]
     STATE.set("text", text)
     STATE.set("pair", pair)
+    # Back to the placeholder: picking the same example after editing the text must fire again.
+    st.session_state["attention.example"] = None
 
 
 def attention_page() -> None:
@@ -104,21 +107,27 @@ def attention_views(repo_id: str, text: str, pair: str) -> None:
         st.warning(f"The input has {result.input_tokens} tokens; the views show the first {LIMITS.max_tokens} "
                    "(beyond that no heatmap is readable).")
     kinds = [s.name for s in result.sets]
-    if STATE.value("kind") not in kinds:
-        STATE.set("kind", kinds[0])
+    kind_options = ["", *kinds[1:]]  # "" is the first kind, so the default stays out of the URL
+    if STATE.value("kind") not in kind_options:
+        STATE.set("kind", "")
     n_layers, n_heads = result.sets[0].weights.shape[:2]
     for name, size in (("layer", n_layers), ("head", n_heads)):
         if STATE.value(name) >= size:
             STATE.set(name, 0)
+    # Drop layers this model lacks (or junk from a link) now, not only once a tab draws the filter.
+    valid_layers = list(dict.fromkeys(v for v in STATE.value("layers") if v in layer_names(n_layers)))
+    if valid_layers != STATE.value("layers"):
+        STATE.set("layers", valid_layers)
     if len(kinds) > 1:
-        st.segmented_control("Attention", kinds, key=STATE.key("kind"), required=True,
+        st.segmented_control("Attention", kind_options, key=STATE.key("kind"), required=True,
+                             format_func=lambda option: option or kinds[0],
                              help="Encoder over the input, decoder over its own answer (masked), and "
                                   "cross-attention from the answer to the input.")
     picks = st.columns([1, 1, 2])
     layer = picks[0].selectbox("Layer", range(n_layers), key=STATE.key("layer"))
     head = picks[1].selectbox("Head", range(n_heads), key=STATE.key("head"))
     hide = picks[2].toggle("Hide special tokens ([CLS], [SEP], </s>…) and renormalize", key=STATE.key("hide"))
-    kind = STATE.value("kind")
+    kind = STATE.value("kind") or kinds[0]
     attention = shown(repo_id, text, pair, kind, hide)
     if not attention.query_tokens or not attention.key_tokens:
         st.info("Nothing is left once the special tokens are hidden.")
@@ -141,12 +150,25 @@ def attention_views(repo_id: str, text: str, pair: str) -> None:
             summary_panel(summaries(repo_id, text, pair, kind, hide), "attention.chart")
 
 
+def layer_names(n_layers: int) -> list[str]:
+    return [str(i) for i in range(n_layers)]
+
+
+def keep_picked_layers() -> None:
+    STATE.set("layers", st.session_state[LAYER_PICKER])
+
+
 def layer_filter(n_layers: int) -> tuple[int, ...]:
-    options = [str(i) for i in range(n_layers)]
-    st.session_state[STATE.key("layers")] = [v for v in STATE.value("layers") if v in options]
-    chosen = st.multiselect("Layers to draw", options, key=STATE.key("layers"), placeholder="All layers",
-                            help="Fewer layers draw faster on long inputs.")
-    return tuple(int(v) for v in chosen) or tuple(range(n_layers))
+    """The "Layers to draw" picker of the All heads and bertviz tabs; () picks every layer.
+
+    Only those tabs draw it, and a browser's page switch hands back an undrawn widget's key holding
+    its default, which PageState cannot tell from a choice. So the choice lives under the page's
+    plain key, copied there on change, and the picker is redrawn from it on every run.
+    """
+    st.session_state[LAYER_PICKER] = STATE.value("layers")
+    st.multiselect("Layers to draw", layer_names(n_layers), key=LAYER_PICKER, on_change=keep_picked_layers,
+                   placeholder="All layers", help="Fewer layers draw faster on long inputs.")
+    return tuple(int(v) for v in STATE.value("layers")) or tuple(range(n_layers))
 
 
 def bertviz_panel(repo_id: str, text: str, pair: str, hide: bool, layers: tuple[int, ...], n_heads: int,

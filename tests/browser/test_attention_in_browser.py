@@ -1,5 +1,7 @@
 """The attention page in a real browser with the network closed: bertviz draws, hostile text stays text."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -96,4 +98,23 @@ def test_clicking_a_thumbnail_enlarges_that_head(page, app_url):
     spot = marker.bounding_box()
     page.mouse.click(spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2)
     expect(page.locator(".gtitle").filter(has_text="Layer 3, head 7")).to_have_count(1, timeout=20_000)
+    expect(page).to_have_url(re.compile(r"layer=3&head=7"))  # the click is the page's layer and head
+    page.get_by_role("tab", name="One head").click()
+    expect(page.locator(".gtitle").filter(has_text="Layer 3, head 7")).to_have_count(1, timeout=20_000)
+    assert exceptions(page) == 0
+
+
+def test_the_layer_filter_survives_a_page_switch(page, app_url):
+    open_page(page, app_url + "/attention?tab=All+heads")
+    page.locator('[data-testid="stMultiSelect"] input').first.click()
+    page.get_by_role("option", name="1", exact=True).click()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(r"layers=1"), timeout=20_000)
+    page.get_by_role("link", name="Home").first.click()
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.locator('a[href$="/attention"]').first.click()
+    page.wait_for_timeout(500)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(page).to_have_url(re.compile(r"layers=1"), timeout=20_000)
+    expect(page.locator('[data-testid="stMultiSelect"]')).to_contain_text("1")
     assert exceptions(page) == 0

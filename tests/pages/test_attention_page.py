@@ -4,7 +4,9 @@ import json
 
 import numpy as np
 
-from models.registry import PROJECT_DECODER
+from models.attention_examples import examples_for
+from models.registry import PACKAGED_ENCODER, PROJECT_DECODER, model_spec
+from tests.pages.page_switch import away_and_back, open_via_router
 from tests.pages.runner import chart_specs, values
 from tests.pages.runner import run_page as run_in_app_test
 
@@ -57,7 +59,7 @@ def test_all_heads_grid_and_summaries_tabs():
     at = run_page(tab="All heads")
     grid = chart_specs(at)[0]
     assert len(grid["data"]) == 6 * 12 * 2  # thumbnails and their click markers
-    at.multiselect(key="attention.layers").set_value(["0", "5"]).run()
+    at.multiselect(key="attention.layers-picker").set_value(["0", "5"]).run()
     assert len(chart_specs(at)[0]["data"]) == 2 * 12 * 2
     at = run_page(tab="Head summaries")
     assert values(chart_specs(at)[0]["data"][0]["z"]).shape == (6, 12)  # entropy: layers by heads
@@ -126,3 +128,33 @@ def test_a_link_restores_the_view_and_bad_values_fall_back():
     assert at.selectbox(key="attention.layer").value == 0
     at = run_page(layer="11")  # valid in a URL, but MiniLM has 6 layers
     assert at.selectbox(key="attention.layer").value == 0
+
+
+def test_an_example_loads_again_after_the_text_was_edited():
+    example = examples_for(model_spec(PACKAGED_ENCODER))[1]
+    at = run_page()
+    at.selectbox(key="attention.example").set_value(example).run()
+    assert at.text_area(key="attention.text").value == example[0]
+    assert at.selectbox(key="attention.example").value is None  # back to the placeholder
+    at.text_area(key="attention.text").set_value("My own sentence.").run()
+    at.selectbox(key="attention.example").set_value(example).run()
+    assert at.text_area(key="attention.text").value == example[0]
+
+
+def test_first_load_keeps_defaults_out_of_the_url_and_cleans_bad_layers():
+    at = run_page()
+    assert "kind" not in at.query_params and "layers" not in at.query_params
+    at = run_page(layers="99,abc,2,2")  # One head tab: the filter is not drawn, the URL is still cleaned
+    assert at.query_params["layers"] == "2"
+    at = run_page(kind="self-attention")  # an old link that names the first kind
+    assert "kind" not in at.query_params and not at.exception
+
+
+def test_the_layer_filter_survives_a_page_switch():
+    at = open_via_router("attention.py", tab="All heads")
+    at.multiselect(key="attention.layers-picker").set_value(["1"]).run()
+    assert at.query_params["layers"] == "1"
+    away_and_back(at, "attention.py", ["attention.layers-picker", "attention.layer"])
+    assert at.query_params.get("layers") == "1"
+    assert at.multiselect(key="attention.layers-picker").value == ["1"]
+    assert len(chart_specs(at)[0]["data"]) == 1 * 12 * 2  # the grid draws layer 1 only

@@ -3,6 +3,7 @@
 import pytest
 
 from models.tokenization import LIMITS, load_tokenizer
+from tests.pages.page_switch import away_and_back, open_via_router
 from tests.pages.runner import run_page as run_in_app_test
 
 
@@ -160,3 +161,13 @@ def test_bpe_word_lives_in_the_url():
     assert at.slider(key="tokens.bpe.vocab_size").value == 300
     at.text_input(key="tokens.bpe.word").set_value("hello").run()
     assert at.query_params["bpe.word"] == "hello"
+
+
+def test_bpe_training_text_and_merge_step_survive_a_page_switch():
+    at = open_via_router("tokens.py", model="cl100k_base")
+    at.text_area(key="tokens.bpe.text").set_value("banana bandana " * 10).run()
+    type_text(at, "Something else entirely.")  # the main text seeds the training text only once
+    at.slider(key="tokens.bpe.step").set_value(2).run()
+    away_and_back(at, "tokens.py", ["tokens.bpe.text", "tokens.bpe.step"])
+    assert at.text_area(key="tokens.bpe.text").value == "banana bandana " * 10
+    assert at.slider(key="tokens.bpe.step").value == 2
