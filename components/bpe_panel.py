@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.bpe_view import merge_ladder, merge_steps, merges_table
 from components.token_chips import token_chips
+from components.url_state import keep_widget, restore_widget
 from models.bpe import (BYTE_TOKENS, LIMITS, TrainedBPE, longest_merge_count, split_pattern,
                         train_bpe, word_merge_trace)
 from models.tokenization import LIMITS as TOKEN_LIMITS
@@ -27,21 +28,6 @@ _LADDER_OPEN_UP_TO = 30  # merges; a longer ladder starts folded
 @st.cache_data(max_entries=32, show_spinner="Training your tokenizer…")
 def _trained(text: str, vocab_size: int, pat_str: str) -> TrainedBPE:
     return train_bpe(text, vocab_size, pat_str)
-
-
-def _restore_kept(key: str, default, most=None) -> None:
-    """Refill widget `key` from its kept copy (or `default`, at most `most`) when Streamlit has dropped it.
-
-    Streamlit forgets a widget's value once a run does not draw it (another page); the copy under
-    a non-widget key, written by `_keep` after each draw, survives like the page's other inputs.
-    """
-    if key not in st.session_state:
-        value = st.session_state.get(f"_kept.{key}", default)
-        st.session_state[key] = value if most is None else min(value, most)
-
-
-def _keep(key: str) -> None:
-    st.session_state[f"_kept.{key}"] = st.session_state[key]
 
 
 def _word_section(encoding, key_prefix: str) -> None:
@@ -65,11 +51,11 @@ def _word_section(encoding, key_prefix: str) -> None:
         return
     # A word with another number of merges gets a fresh slider (Streamlit resets it on a new max).
     step_key = f"{key_prefix}.step"
-    _restore_kept(step_key, 0, steps)
+    restore_widget(step_key, 0, fit=lambda kept: min(kept, steps))  # kept from a longer word
     step = st.slider("Merge step", 0, steps, key=step_key,
                      help="Each piece of the word (split first by the tokenizer's pattern) "
                           "merges on its own, side by side.")
-    _keep(step_key)
+    keep_widget(step_key)
     merge_steps(traces, step)
     with st.expander(f"All {steps} steps at once", expanded=steps <= _LADDER_OPEN_UP_TO):
         merge_ladder(traces)
@@ -81,12 +67,12 @@ def _training_section(encoding, key_prefix: str, sample_text: str | None) -> Non
                "neighbouring pair in your text a new token, until the vocabulary is full.")
     start_text = sample_text or DEFAULT_TRAINING_TEXT  # seeds the first draw; later the user's text is kept
     text_key = f"{key_prefix}.text"
-    _restore_kept(text_key, start_text[: LIMITS.max_training_chars])
+    restore_widget(text_key, start_text[: LIMITS.max_training_chars])
     if len(start_text) > LIMITS.max_training_chars and st.session_state[text_key] == \
             start_text[: LIMITS.max_training_chars]:
         st.caption(f"Your text is long; its first {LIMITS.max_training_chars:,} characters are used.")
     text = st.text_area("Training text", max_chars=LIMITS.max_training_chars, key=text_key)
-    _keep(text_key)
+    keep_widget(text_key)
     st.session_state.setdefault(f"{key_prefix}.vocab_size", DEFAULT_VOCAB_SIZE)
     vocab_size = st.slider("Vocabulary size", BYTE_TOKENS, LIMITS.max_vocab_size,
                            key=f"{key_prefix}.vocab_size",

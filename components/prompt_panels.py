@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.context_gauge import context_gauge
 from components.prompt_views import candidates_figure, show_answer
-from components.url_state import PageState
+from components.url_state import PageState, keep_widget, restore_widget
 from models.context import context_window_usage
 from models.generation import GenerationStep, SamplingSettings, generate_steps
 from models.prompting import PreparedPrompt
@@ -86,14 +86,11 @@ def answer_summary(answer: Answer) -> str:
                else "Greedy: the likeliest token every step."))
 
 
-def kept_step(widget_key: str, kept_key: str, steps: int) -> str:
-    """`widget_key`, its value restored from `kept_key` and clamped to 0…steps-1; returns the key.
-
-    Streamlit forgets the state of a widget that a run does not draw, as the slider in a tab
-    that is not open, so the chosen step is kept under a key of its own as well.
-    """
-    chosen = st.session_state.get(widget_key, st.session_state.get(kept_key, 0))
-    st.session_state[widget_key] = min(max(int(chosen), 0), steps - 1)  # a newer answer may be shorter
+def kept_step(widget_key: str, steps: int) -> str:
+    """`widget_key`, restored when a tab that was not open dropped it and clamped to 0…steps-1; returns the key."""
+    restore_widget(widget_key, 0)
+    chosen = int(st.session_state[widget_key])
+    st.session_state[widget_key] = min(max(chosen, 0), steps - 1)  # a newer answer may be shorter
     return widget_key
 
 
@@ -103,8 +100,8 @@ def step_inspector(answer: Answer, settings: SamplingSettings, key: str) -> None
         return
     labels = [f"{s.index}: {s.text!r}" for s in answer.steps]
     index = st.select_slider("Step", range(len(answer.steps)), format_func=lambda i: labels[i],
-                             key=kept_step(f"{key}.step", f"{key}.chosen-step", len(answer.steps)))
-    st.session_state[f"{key}.chosen-step"] = index
+                             key=kept_step(f"{key}.step", len(answer.steps)))
+    keep_widget(f"{key}.step")
     show_answer(answer.prompt, answer.steps, selected=index)
     step = answer.steps[index]
     shaped = step.reshaped(settings.temperature, settings.top_k, settings.top_p)

@@ -28,6 +28,35 @@ import streamlit as st
 MAX_URL_VALUE = 2000
 
 
+# Streamlit forgets a widget's value once a run does not draw it (another page, a tab not open);
+# a copy under a non-widget key survives. PageState keeps its parameters this way; the three
+# functions below do the same for a widget that has no place in the URL.
+
+def kept_key(widget_key: str) -> str:
+    return f"_kept.{widget_key}"
+
+
+def restore_widget(widget_key: str, default: Any, fit: Callable[[Any], Any] | None = None) -> str:
+    """Refill the widget's value from its kept copy (else `default`) if Streamlit dropped it; returns the key.
+
+    `fit` adapts a restored value to the widget as it is now drawn (a slider with a smaller maximum).
+    """
+    if widget_key not in st.session_state:
+        value = st.session_state.get(kept_key(widget_key), default)
+        st.session_state[widget_key] = value if fit is None else fit(value)
+    return widget_key
+
+
+def keep_widget(widget_key: str) -> None:
+    """Call after drawing the widget."""
+    st.session_state[kept_key(widget_key)] = st.session_state[widget_key]
+
+
+def set_widget(widget_key: str, value: Any) -> None:
+    """Change a kept widget's value from code (call before it is drawn)."""
+    st.session_state[widget_key] = st.session_state[kept_key(widget_key)] = value
+
+
 @dataclass(frozen=True)
 class UrlParam:
     name: str
@@ -83,7 +112,7 @@ class PageState:
         return f"{self.page}.{name}"
 
     def _kept(self, name: str) -> str:
-        return f"_kept.{self.page}.{name}"
+        return kept_key(self.key(name))
 
     def _from_url(self, param: UrlParam) -> Any:
         raw = st.query_params.get(param.name)
@@ -110,8 +139,7 @@ class PageState:
 
     def set(self, name: str, value: Any) -> None:
         """Change a value from code (call before its widget is drawn)."""
-        st.session_state[self.key(name)] = value
-        st.session_state[self._kept(name)] = value
+        set_widget(self.key(name), value)
 
     def sync(self) -> None:
         for name, param in self.params.items():

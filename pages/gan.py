@@ -7,7 +7,7 @@ import streamlit as st
 from components.gan_panels import training_fragment
 from components.gan_views import arena_figure, digits_figure, losses_figure
 from components.routing import ensure_router
-from components.url_state import PageState, UrlParam, int_between
+from components.url_state import PageState, UrlParam, int_between, keep_widget, restore_widget, set_widget
 from models.cpu_threads import share_cores
 from models.gan_data import DISTRIBUTIONS, mode_coverage, points_from_csv, user_points
 from models.gan_training import PRESETS, tile_digits, trainer_for
@@ -101,28 +101,22 @@ def draw_points(trainer) -> None:
         st.plotly_chart(losses_figure(snapshot.history), config=CONFIG, key="gan.losses")
 
 
-def kept_running_key(kind: str) -> str:
-    return f"_kept.gan.{kind}-running"
-
-
 def set_running(kind: str, running: bool) -> None:
     """Switch Train live from code (call before its toggle is drawn)."""
-    st.session_state[f"gan.{kind}-running"] = running
-    st.session_state[kept_running_key(kind)] = running
+    set_widget(f"gan.{kind}-running", running)
 
 
 def controls(kind: str, trainer, reset) -> None:
     # A toggle, not a button: its value survives a click that lands while a training tick is running.
     running_key = f"gan.{kind}-running"
-    # Streamlit forgets a widget that a run does not draw (another page, the other tab), which switched
-    # Train live off behind the student's back; a plain key keeps it, so training resumes on return.
-    if running_key not in st.session_state:
-        st.session_state[running_key] = st.session_state.get(kept_running_key(kind), False)
+    # Kept: Streamlit forgets a toggle a run does not draw (another page, the other tab), which switched
+    # Train live off behind the student's back; training resumes on return.
+    restore_widget(running_key, False)
     run, one, hundred, again = st.columns(4)
     run.toggle("Train live", key=running_key, help="Trains a slice of steps every fraction of a second; "
                                                    "you can change the settings while it runs.")
+    keep_widget(running_key)
     running = st.session_state[running_key]
-    st.session_state[kept_running_key(kind)] = running
     if one.button("One step", key=f"gan.{kind}-one", disabled=running, width="stretch"):
         trainer.train(1)
     if hundred.button("100 steps", key=f"gan.{kind}-hundred", disabled=running, width="stretch"):
