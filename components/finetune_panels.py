@@ -78,7 +78,7 @@ def job_panel() -> None:
                             key="finetune.live")
         elif progress.state == "running":
             st.info("Preparing: copying the model and reading the data…", icon=":material/hourglass_top:")
-        if job.active:
+        if progress.active:
             st.button("Stop", key="finetune.stop", on_click=job.cancel, icon=":material/stop:")
             return
         finish(progress)
@@ -88,9 +88,10 @@ def job_panel() -> None:
 
 
 def finish(progress) -> None:
+    if st.session_state.pop(JOB, None) is None:  # a run that overlapped this one finished it already
+        return
     data = st.session_state.pop("finetune.job-data", "")
     st.session_state.pop(JOB_CONFIG, None)
-    del st.session_state[JOB]
     if progress.state == "stopped":  # stopped while still waiting in line: it never ran
         st.session_state["finetune.notice"] = "Your queued job was cancelled."
         return

@@ -27,6 +27,7 @@ class JobProgress:
     error: str | None = None
     started: float | None = None
     finished: float | None = None
+    active: bool = True  # the thread still runs; when False, this snapshot is the job's final state
 
 
 class BackgroundJob:
@@ -46,9 +47,13 @@ class BackgroundJob:
 
     def progress(self) -> JobProgress:
         """A snapshot of the job, safe to draw from while it runs."""
+        # Read before the copy: a thread that has ended has stored its result, so an inactive
+        # snapshot always holds it (read after, a job ending in between looked resultless).
+        active = self._thread.is_alive()
         with self._lock:
             p = self._progress
-            return JobProgress(p.state, p.position, list(p.reports), p.result, p.error, p.started, p.finished)
+            return JobProgress(p.state, p.position, list(p.reports), p.result, p.error, p.started, p.finished,
+                               active)
 
     def cancel(self) -> None:
         with self._lock:

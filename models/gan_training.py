@@ -16,6 +16,8 @@ returns, as numpy, everything the page draws.
 
 from __future__ import annotations
 
+import functools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -85,6 +87,17 @@ class TrainResult:
 HISTORY_FIELDS = ("step", "d_loss", "g_loss", "d_real", "d_fake")
 
 
+def one_at_a_time(method):
+    """Run `method` holding the trainer's lock: Streamlit starts a click's run in a new thread while the
+    run it replaces may still be training, and a snapshot's backward pass fails if a step changes the
+    weights under it (seen in the browser: "modified by an inplace operation")."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class AdversarialTrainer:
     """The loop shared by the points and the digits trainers; the subclasses add what their page draws."""
 
@@ -92,10 +105,12 @@ class AdversarialTrainer:
         self.config = config
         self.data = data
         self.hyper = config.hyper
+        self._lock = threading.RLock()
         self.reset()
 
     # ---- state ------------------------------------------------------------
 
+    @one_at_a_time
     def reset(self, seed: int | None = None) -> None:
         """Fresh weights, optimizers, batches and view from `seed` (default: the config's); the same seed
         gives a bit-identical run. The current hyper-parameters are kept."""
@@ -115,6 +130,7 @@ class AdversarialTrainer:
         self.history: list[StepRecord] = []
         self.seconds = 0.0
 
+    @one_at_a_time
     def set_hyperparameters(self, **changes) -> Hyperparameters:
         """Change any field of Hyperparameters; takes effect from the next step. Returns the new set."""
         unknown = set(changes) - {f.name for f in fields(Hyperparameters)}
@@ -169,6 +185,7 @@ class AdversarialTrainer:
         return (d_loss.item(), g_loss.item(), torch.sigmoid(real_logits).mean().item(),
                 torch.sigmoid(fake_logits).mean().item())
 
+    @one_at_a_time
     def train(self, n_steps: int, on_step: Callable[[StepRecord], None] | None = None) -> TrainResult:
         """Run up to `n_steps` steps, fewer if the config's limits (steps or seconds per call) say so."""
         limits = self.config.limits
@@ -198,6 +215,7 @@ class AdversarialTrainer:
         return {name: np.array([getattr(r, name) for r in self.history],
                                dtype=np.int64 if name == "step" else np.float64) for name in HISTORY_FIELDS}
 
+    @one_at_a_time
     @torch.no_grad()
     def generate(self, z) -> np.ndarray:
         """G(z) for noise `z` (n, Z) as numpy (n, data_size)."""
@@ -221,6 +239,7 @@ class PointsSnapshot:
 class GanTrainer(AdversarialTrainer):
     """A GAN on one of gan_data's 2D distributions."""
 
+    @one_at_a_time
     def snapshot(self, grid_size: int = 64) -> PointsSnapshot:
         G, D = self.generator.eval(), self.discriminator.eval()
         with torch.no_grad():
@@ -253,6 +272,7 @@ class DigitsGanTrainer(AdversarialTrainer):
     def __init__(self, config: GanConfig, data: Digits | None = None):
         super().__init__(config, data if data is not None else load_digits_data())
 
+    @one_at_a_time
     def snapshot(self, n: int = 64) -> DigitsSnapshot:
         n = min(n, self.config.view_samples)
         with torch.no_grad():
@@ -266,6 +286,7 @@ class DigitsGanTrainer(AdversarialTrainer):
         """The fixed noise behind the snapshot's `index`-th generated digit, (Z,)."""
         return self.view_noise[index].numpy().copy()
 
+    @one_at_a_time
     def interpolate(self, z0, z1, steps: int = 10) -> np.ndarray:
         """G along the straight line from z0 to z1 (both (Z,)), ends included: (steps, 8, 8)."""
         z0, z1 = (torch.as_tensor(np.asarray(z), dtype=torch.float32) for z in (z0, z1))

@@ -84,3 +84,30 @@ def test_failures_are_reported_as_text():
     job = BackgroundJob(broken, JobQueue(), "a")
     job.join(5)
     assert job.progress().state == "failed" and "bad data" in job.progress().error
+
+
+def test_a_snapshot_that_says_the_job_ended_holds_its_result():
+    # The page finishes a job on the first snapshot that is not active: that snapshot must hold the
+    # result even when the thread ends just while the snapshot is taken.
+    gate = threading.Event()
+    job = BackgroundJob(counting_work(3, gate), JobQueue(), "a")
+    thread = job._thread
+
+    class EndsWhileAsked:  # the thread ends at the moment progress() asks whether it is alive
+        def is_alive(self):
+            gate.set()
+            thread.join(5)
+            return thread.is_alive()
+
+    job._thread = EndsWhileAsked()
+    progress = job.progress()
+    assert not progress.active and progress.state == "done" and progress.result == 3
+
+
+def test_a_running_job_says_it_is_active():
+    gate = threading.Event()
+    job = BackgroundJob(counting_work(3, gate), JobQueue(), "a")
+    assert job.progress().active
+    gate.set()
+    job.join(5)
+    assert not job.progress().active

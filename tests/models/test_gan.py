@@ -7,6 +7,7 @@ generator's push, and the chi-square law of a 2D Gaussian for the coverage score
 
 import copy
 import math
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -140,6 +141,20 @@ def test_same_seed_gives_bit_identical_snapshots_and_reset_replays():
     first.reset(seed=5)
     first.train(40)
     assert np.array_equal(first.snapshot(16).fake, a.fake) and first.step_count == 40
+
+
+def test_snapshots_taken_while_another_thread_trains_never_fail():
+    # Streamlit starts a click's run in a new thread while the old run may still be training.
+    trainer, errors = tiny_trainer(seed=1), []
+    training = threading.Thread(target=lambda: trainer.train(300))
+    training.start()
+    while training.is_alive():
+        try:
+            trainer.snapshot(16)
+        except RuntimeError as error:  # "modified by an inplace operation" without the trainer's lock
+            errors.append(error)
+    training.join()
+    assert not errors and trainer.step_count == 300
 
 
 def test_snapshot_shapes_and_discriminator_surface_in_unit_interval():
